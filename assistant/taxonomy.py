@@ -70,6 +70,7 @@ _LEVEL2_WORDS: list[tuple[str, Level2]] = [
     ("环境效益", Level2.ECOLOGICAL),  # 环境效益 = 生态效益
     ("可持续", Level2.SUSTAINABLE),
     ("满意", Level2.SATISFACTION),  # 社会公众满意度 ≈ 服务对象满意度
+    ("服务对象", Level2.SATISFACTION),  # the canonical label itself: 服务对象满意度指标
 ]
 
 
@@ -121,37 +122,41 @@ def belongs(level1: Level1, level2: Level2) -> bool:
 
 _INFER_RULES: list[tuple[str, Level2]] = [
     (r"满意", Level2.SATISFACTION),
-    (r"成本|费用|经费|单价|租金|价格|资金|元/|万元", Level2.COST),
+    (r"成本|费用|经费|单价|租金|价格|资金(?!到位|执行|支付)|元/", Level2.COST),
     (r"及时|时效|时间|时限|期限|周期|按时|按期|完成时|限时|办结|响应|进度|天数", Level2.TIMELINESS),
+    # a counted object wins over the quality words it may contain (物业管理覆盖面积 is a quantity)
+    (r"数量|人数|次数|个数|条数|面积|户数|笔数|场次|人次|发送量|业务量", Level2.QUANTITY),
     (r"合格|达标|完好|准确|正确|通畅|成功|故障|差错|错案|安全|质量|覆盖率|到达率|完成率|规范|等级|可用|"
      r"知晓率|覆盖|优良|通过率|逾期率|保护", Level2.QUALITY),
     (r"收益|收入|节约|节省|经济", Level2.ECONOMIC),
     (r"环保|无纸|节能|生态|环境|绿色|碳", Level2.ECOLOGICAL),
-    (r"持续|长效|长期|可持续", Level2.SUSTAINABLE),
-    (r"数量|人数|次数|个数|条数|面积|套|台|场|期|家|人次|量|数$|数（|数\(", Level2.QUANTITY),
+    (r"持续|长效|长期", Level2.SUSTAINABLE),
+    (r"套|台|场|期|家|量|数$|数（|数\(", Level2.QUANTITY),
 ]
+_BENEFIT = (Level2.ECONOMIC, Level2.SOCIAL, Level2.ECOLOGICAL, Level2.SUSTAINABLE)
+_OUTPUT = (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.COST)
 
 
 def infer_level2(name: str, value: str = "", level1: Level1 | None = None) -> Level2 | None:
-    """Guess the 二级 of an indicator from its name (and value), constrained by its 一级 when known."""
-    text = f"{name} {value}"
-    candidates = [level2 for pattern, level2 in _INFER_RULES if re.search(pattern, text)]
-    if level1 is not None:
-        candidates = [c for c in candidates if belongs(level1, c)] or candidates
-        if level1 is Level1.SATISFACTION:
-            return Level2.SATISFACTION
-        if level1 is Level1.BENEFIT:
-            for c in candidates:
-                if c in (Level2.ECONOMIC, Level2.SOCIAL, Level2.ECOLOGICAL, Level2.SUSTAINABLE):
-                    return c
-            return Level2.SOCIAL
-        if level1 is Level1.OUTPUT:
-            for c in candidates:
-                if c in (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.COST):
-                    return c
-            return Level2.QUANTITY if re.search(r"\d", value) and "%" not in value else Level2.QUALITY
-        if level1 is Level1.COST:
-            return Level2.ECONOMIC_COST
+    """Guess the 二级 of an indicator from its name, constrained by its 一级 when known.
+
+    The name decides; the value only hints at a unit (a value such as "持续稳定增长" or "良好环境"
+    says nothing about the 二级). A 满意度 name is 满意度 whatever 一级 the form put it under.
+    """
+    candidates = [level2 for pattern, level2 in _INFER_RULES if re.search(pattern, name)]
+    if Level2.SATISFACTION in candidates or level1 is Level1.SATISFACTION:
+        return Level2.SATISFACTION
+    if level1 is Level1.BENEFIT:
+        return next((c for c in candidates if c in _BENEFIT), Level2.SOCIAL)
+    if level1 is Level1.OUTPUT:
+        found = next((c for c in candidates if c in _OUTPUT), None)
+        if found:
+            return found
+        return Level2.QUALITY if re.search(r"[%‰]|率", f"{name}{value}") else Level2.QUANTITY
+    if level1 is Level1.COST:
+        return Level2.ECONOMIC_COST
+    if not candidates and re.search(r"[%‰]", value):
+        return Level2.QUALITY
     return candidates[0] if candidates else None
 
 
