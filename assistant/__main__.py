@@ -29,7 +29,7 @@ def cmd_ingest(args) -> int:
         print(f"{doc.provenance.source}：{doc.provenance.city} {doc.provenance.year or ''} "
               f"{doc.provenance.form_kind.value}，项目 {len(doc.projects)} 个，指标 {n_ind} 条")
         for problem in doc.problems:
-            print(f"  未能归位：{problem}")
+            print(f"  提示：{problem}")
     for error in errors:
         print(f"错误：{error}", file=sys.stderr)
     return 0 if not errors else 1

@@ -122,8 +122,9 @@ def belongs(level1: Level1, level2: Level2) -> bool:
 
 _INFER_RULES: list[tuple[str, Level2]] = [
     (r"满意", Level2.SATISFACTION),
-    (r"成本|费用|经费|单价|租金|价格|资金(?!到位|执行|支付)|元/", Level2.COST),
+    # a rate of promptness is 时效 even when it names money (租金支付及时率)
     (r"及时|时效|时间|时限|期限|周期|按时|按期|完成时|限时|办结|响应|进度|天数", Level2.TIMELINESS),
+    (r"成本|费用|经费|单价|租金|价格|资金(?!到位|执行|支付)|元/", Level2.COST),
     # a counted object wins over the quality words it may contain (物业管理覆盖面积 is a quantity)
     (r"数量|人数|次数|个数|条数|面积|户数|笔数|场次|人次|发送量|业务量", Level2.QUANTITY),
     (r"合格|达标|完好|准确|正确|通畅|成功|故障|差错|错案|安全|质量|覆盖率|到达率|完成率|规范|等级|可用|"
