@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_model: str | None = None
     llm_timeout: float = 60.0
+    # how with_structured_output asks: function_calling (tools; DeepSeek, Qwen, GLM, vLLM, Ollama),
+    # json_schema (response_format; OpenAI, vLLM, Ollama) or json_mode (json_object; almost any endpoint)
+    llm_method: str = "function_calling"
 
     @property
     def forms_dir(self) -> Path:

@@ -1,0 +1,177 @@
+"""From similar past projects to ranked, merged indicator candidates (shared by suggest and draft).
+
+A *cluster* is one indicator idea under one 二级, merged across wording variants
+(租赁费用 / 年租赁费用 / 房屋租赁费用), scored by how many similar projects use it and how close
+those projects are to the user's.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.corpus import load_documents, project_records
+from assistant.schema import IndicatorRecord, Level1, Level2, Precedent, SourceDocument
+from assistant.taxonomy import infer_level2, level1_of
+from assistant.values import ValueKind, parse_value
+
+# 二级 that mean "cost" in either variant are merged when clustering.
+COST_LEVEL2 = {Level2.COST, Level2.ECONOMIC_COST}
+BENEFIT_LEVEL2 = (Level2.ECONOMIC, Level2.SOCIAL, Level2.ECOLOGICAL, Level2.SUSTAINABLE)
+
+
+@dataclass(frozen=True)
+class ProjectMatch:
+    """A past project judged similar to the brief, with its similarity (higher is closer)."""
+
+    source: str
+    project: str
+    score: float
+
+
+@dataclass
+class Candidate:
+    record: IndicatorRecord
+    project_score: float
+
+
+@dataclass
+class Cluster:
+    level2: Level2
+    members: list[Candidate] = field(default_factory=list)
+
+    @property
+    def level1(self) -> Level1:
+        return level1_of(self.level2)
+
+    @property
+    def score(self) -> float:
+        """Sum over distinct projects of their similarity, damped for values reviewers dislike."""
+        best: dict[tuple[str, str], float] = {}
+        for m in self.members:
+            key = (m.record.source, m.record.project)
+            best[key] = max(best.get(key, 0.0), m.project_score)
+        cities = {m.record.city for m in self.members}
+        return sum(best.values()) * (1 + 0.15 * (len(cities) - 1)) * self.value_quality
+
+    @property
+    def value_quality(self) -> float:
+        kinds = [parse_value(m.record.value).kind for m in self.members]
+        if any(k in (ValueKind.QUANTITY, ValueKind.DATE) for k in kinds):
+            return 1.0
+        if any(k is ValueKind.QUALITATIVE for k in kinds):
+            return 0.55
+        return 0.1
+
+    @property
+    def ranked_members(self) -> list[Candidate]:
+        return sorted(self.members, key=lambda m: (-m.project_score, m.record.key))
+
+    @property
+    def name(self) -> str:
+        """The wording most projects use; ties → the closest project's wording."""
+        counts = Counter(normalize_name(m.record.name) for m in self.members)
+        top = self.ranked_members[0].record.name
+        best_norm, n = counts.most_common(1)[0]
+        if n > 1 and normalize_name(top) != best_norm:
+            for m in self.ranked_members:
+                if normalize_name(m.record.name) == best_norm:
+                    return clean_name(m.record.name)
+        return clean_name(top)
+
+    def precedents(self, limit: int = 5) -> list[Precedent]:
+        seen, out = set(), []
+        for m in self.ranked_members:
+            r = m.record
+            key = (r.source, r.project, r.name)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Precedent(city=r.city, year=r.year, project=r.project, name=r.name, value=r.value,
+                                 basis=r.basis_note or (r.basis.value if r.basis else None), source=r.source,
+                                 line=r.line, score=round(m.project_score, 4)))
+            if len(out) >= limit:
+                break
+        return out
+
+
+def clean_name(name: str) -> str:
+    return re.sub(r"\s+", "", name).strip("，,。.;；:：")
+
+
+def normalize_name(name: str) -> str:
+    s = clean_name(name)
+    s = re.sub(r"[（(][^）)]*[）)]", "", s)
+    s = re.sub(r"^(年度|全年|本年度?|年)", "", s)
+    return s
+
+
+def _bigrams(s: str) -> set[str]:
+    s = normalize_name(s)
+    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Dice over character bigrams: 租赁费用 ~ 年租赁费用 ~ 房屋租赁费用."""
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def effective_level2(record: IndicatorRecord) -> Level2 | None:
+    level2 = record.level2 or infer_level2(record.name, record.value, record.level1)
+    if level2 in COST_LEVEL2 or record.level1 is Level1.COST:
+        return Level2.COST
+    return level2
+
+
+@lru_cache(maxsize=4)
+def _corpus_projects(_token: int = 0) -> dict[tuple[str, str], list[IndicatorRecord]]:
+    table: dict[tuple[str, str], list[IndicatorRecord]] = {}
+    for doc in load_documents():
+        _add_document(table, doc)
+    return table
+
+
+def _add_document(table: dict, doc: SourceDocument) -> None:
+    for project in doc.projects:
+        records = list(project_records(doc, project))
+        table.setdefault((doc.provenance.source, project.table.project_name), []).extend(records)
+
+
+def refresh_corpus_cache() -> None:
+    _corpus_projects.cache_clear()
+
+
+def gather(matches: Iterable[ProjectMatch]) -> list[Candidate]:
+    """All indicators of the matched projects, each carrying its project's similarity."""
+    table = _corpus_projects()
+    out = []
+    for match in matches:
+        for record in table.get((match.source, match.project), []):
+            out.append(Candidate(record=record, project_score=match.score))
+    return out
+
+
+def cluster(candidates: Sequence[Candidate], *, threshold: float = 0.5,
+            same: Callable[[str, str], bool] | None = None) -> list[Cluster]:
+    """Greedy single-pass clustering within each 二级, strongest candidates first."""
+    clusters: list[Cluster] = []
+    for cand in sorted(candidates, key=lambda c: (-c.project_score, c.record.key)):
+        level2 = effective_level2(cand.record)
+        if level2 is None or not clean_name(cand.record.name):
+            continue
+        home = None
+        for c in clusters:
+            if c.level2 is not level2:
+                continue
+            anchor = c.members[0].record.name
+            if name_similarity(anchor, cand.record.name) >= threshold or (same and same(anchor, cand.record.name)):
+                home = c
+                break
+        if home is None:
+            home = Cluster(level2=level2)
+            clusters.append(home)
+        home.members.append(cand)
+    return sorted(clusters, key=lambda c: (-c.score, c.name))
