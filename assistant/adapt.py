@@ -70,6 +70,8 @@ def fit_date(values: list[str], year: int | None) -> str | None:
             continue
         if p.month is None and p.day is not None:
             return p.text  # 每月25日
+        if re.search(r"[\d月日]\s*[-—~～至到]\s*\d", p.text):  # a span ("2024年1月-12月"): move its years only
+            return re.sub(r"(?:19|20)\d{2}", str(year), p.text) if year and p.year else p.text
         y = year or p.year
         if p.month is None:
             return f"{y}年12月31日前" if y else p.text

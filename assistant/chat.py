@@ -377,7 +377,7 @@ class ChatSession:
         # The drafter's own fitting (typical rate, dates in the brief's year, the user's numbers) so an
         # added row reads like a drafted one.
         drafter = self.drafter if isinstance(self.drafter, PrecedentDrafter) else PrecedentDrafter(finder=self.finder)
-        return drafter._row(c, brief, trim_text(brief.description))
+        return drafter.row_from_cluster(c, brief, trim_text(brief.description))
 
     def _with_goals(self, state, change: Callable[[], list[str]]) -> list[str]:
         before = _project_brief(state.brief, state.table)

@@ -58,8 +58,9 @@ def default_finder(exclude_source: str | None = None) -> ProjectFinder:
 
 class PrecedentDrafter:
     def __init__(self, finder: ProjectFinder | None = None, *, variant: Variant | None = None,
-                 same_name: Callable[[str, str], bool] | None = None):
+                 same_name: Callable[[str, str], bool] | None = None, use_library: bool = True):
         self.finder = finder or default_finder()
+        self.use_library = use_library
         if variant is None:
             variant = Variant.MOF_2021 if get_settings().cost_as_level1 else Variant.PROVINCIAL
         self.variant = variant
@@ -72,6 +73,12 @@ class PrecedentDrafter:
         clusters = cluster(gather(matches), same=self.same_name)
         table = _empty_table(brief, description)
         rows = self._pick(clusters, brief, description)
+        if self.use_library:
+            # the common-indicator library fits names and values to the user's own objects and
+            # covers project types the corpus has never seen (corpus/library/)
+            from assistant.library import apply_library
+
+            rows = apply_library(rows, brief, [m.project for m in matches])
         table.indicators = [row for row in rows if row is not None]
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
@@ -94,15 +101,15 @@ class PrecedentDrafter:
         rows: list[Indicator] = []
         for level2 in (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS):
             chosen = _top(by_level2.get(level2, []))
-            rows += [self._row(c, brief, description) for c in chosen] or [_generic(level2, brief)]
+            rows += [self.row_from_cluster(c, brief, description) for c in chosen] or [_generic(level2, brief)]
         rows += self._cost_rows(by_level2.get(Level2.COST, []), brief, description)
         benefit = []
         for level2 in BENEFIT_LEVEL2:
             usable = [c for c in by_level2.get(level2, []) if c.value_quality >= 0.5]
-            benefit += [self._row(c, brief, description) for c in _top(usable, limit=2)]
+            benefit += [self.row_from_cluster(c, brief, description) for c in _top(usable, limit=2)]
         rows += benefit or [_generic(Level2.SOCIAL, brief)]
         satisfaction = [c for c in by_level2.get(Level2.SATISFACTION, []) if c.value_quality >= 1.0]
-        rows += [self._row(c, brief, description) for c in _top(satisfaction, limit=2)] or [
+        rows += [self.row_from_cluster(c, brief, description) for c in _top(satisfaction, limit=2)] or [
             _generic(Level2.SATISFACTION, brief)]
         return _dedupe(rows)
 
@@ -114,10 +121,10 @@ class PrecedentDrafter:
                            total.precedents() if total else [])]
         for c in clusters:
             if c is not total and _is_unit_cost(c) and len(rows) < 2:
-                rows.append(self._row(c, brief, description))
+                rows.append(self.row_from_cluster(c, brief, description))
         return rows
 
-    def _row(self, c: Cluster, brief: ProjectBrief, description: str | None) -> Indicator:
+    def row_from_cluster(self, c: Cluster, brief: ProjectBrief, description: str | None) -> Indicator:
         values = [m.record.value for m in c.ranked_members]
         precedents = c.precedents()
         fitted = _fit(c, values, brief, description, _precedent_text(c))
@@ -261,7 +268,10 @@ def _empty_table(brief: ProjectBrief, description: str | None) -> TargetTable:
 # --- goals ---------------------------------------------------------------------------------
 
 def _phrase(row: Indicator) -> str:
-    return f"{row.name}{row.value}" if row.value else row.name
+    value = row.value
+    if not value or parse_value(value).kind is ValueKind.QUALITATIVE and (value in row.name or row.name in value):
+        return row.name  # "保障工作正常开展" + "正常开展" would read twice
+    return f"{row.name}{value}"
 
 
 def annual_goals(table: TargetTable, brief: ProjectBrief) -> list[str]:
@@ -274,8 +284,8 @@ def annual_goals(table: TargetTable, brief: ProjectBrief) -> list[str]:
     if outputs:
         goals.append("完成" + "，".join(_phrase(r) for r in outputs) + "。")
     costs = by(Level2.COST, Level2.ECONOMIC_COST)
-    if costs and table.budget is not None:
-        goals.append(f"项目成本控制在{format_number(round(table.budget, 2))}万元以内。")
+    if costs and table.budget is not None:  # name the cost row, so the goal is visibly measured by it
+        goals.append(f"{costs[0].name}控制在{format_number(round(table.budget, 2))}万元以内。")
     effects = by(*BENEFIT_LEVEL2) + by(Level2.SATISFACTION)
     if effects:
         goals.append("实现" + "，".join(_phrase(r) for r in effects) + "。")

@@ -33,7 +33,8 @@ def findings_markdown(findings: list[Finding], table: TargetTable | None = None)
         return "检查完成：未发现问题。"
     lines = []
     for f in findings:
-        where = f"第{f.indicator + 1}行 " if f.indicator is not None else ""
+        named = f.message.startswith("第")  # the checker's messages already name their row
+        where = f"第{f.indicator + 1}行 " if f.indicator is not None and not named else ""
         line = f"- **{SEVERITY_LABEL.get(f.severity.value, f.severity.value)}** {where}{f.message}"
         if f.suggestion:
             line += f"（建议：{f.suggestion}）"
