@@ -108,7 +108,7 @@ def fit_count(name: str, values: list[str], description: str | None, precedents_
     if given:
         op = t.operator.value if t.operator in (Operator.GE, Operator.LE) else ""
         return Fitted(value=f"{op}{given}")
-    if t.unit in PORTABLE_UNITS:
+    if t.unit in PORTABLE_UNITS or t.number == 0:  # 365天, 1年, 0起 travel between projects
         return Fitted(value=_fmt(t))
     question = f"本项目的「{name}」是多少？先例：{precedents_text}"
     return Fitted(value=_fmt(t), needs_input=True, question=question)

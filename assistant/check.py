@@ -392,12 +392,17 @@ _INPUT_NAME = re.compile(r"资金到位|预算执行|资金执行|执行率|支�
 _INPUT_DESC = re.compile(r"金额\s*/|/\s*(?:计划|预算)?[^/]{0,6}金额|/\s*预算")
 
 
+def is_input_measure(name: str, description: str | None = None) -> bool:
+    """资金到位率, 预算执行率, 支出相关性…: money put in, not output delivered."""
+    return bool(_INPUT_NAME.search(name or "") or _INPUT_DESC.search(description or ""))
+
+
 @rule("R13-input-as-output", "产出指标不是资金投入")
 def input_as_output(ctx: Context) -> Iterator[Hit]:
     for i, ind in ctx.rows():
         if _level1(ind) is not Level1.OUTPUT or _is_cost(ind):
             continue
-        if _INPUT_NAME.search(ind.name) or _INPUT_DESC.search(ind.description or ""):
+        if is_input_measure(ind.name, ind.description):
             yield Hit(Severity.WARNING, f"{_where(i, ind)}：衡量的是资金投入或支付（资金到位、执行、支付），"
                       "不是产出", i, "资金执行情况另行考核；改为这笔资金交付的成果，如次数、人数、合格率")
 

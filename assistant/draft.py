@@ -22,14 +22,24 @@ from assistant.adapt import (
     unit_cost,
 )
 from assistant.brief import trim_text
+from assistant.check import is_input_measure
 from assistant.config import get_settings
-from assistant.precedents import BENEFIT_LEVEL2, Cluster, ProjectMatch, cluster, gather
+from assistant.precedents import (
+    BENEFIT_LEVEL2,
+    Cluster,
+    IndicatorMatch,
+    ProjectMatch,
+    cluster,
+    gather,
+    name_similarity,
+)
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import Variant, classify_basis
 from assistant.values import ValueKind, format_number, parse_value
 
 NEEDS_INPUT_NOTICE = "个指标值需要您按项目实际填写（已先填入先例的典型值）。"
 MAX_PER_LEVEL2 = 3
+MAX_BENEFIT = 4  # 效益 rows in all: one per 二级 first, then the seconds
 MIN_SHARE = 0.34  # a second/third indicator under a 二级 must score ≥ this share of the best one
 N_PROJECTS = 6
 
@@ -42,18 +52,55 @@ class Drafter(Protocol):
     def draft(self, brief: ProjectBrief) -> TargetTable: ...
 
 
-def default_finder(exclude_source: str | None = None) -> ProjectFinder:
-    """Similar projects from the precedent index (optionally leaving one source document out)."""
+def relative_weights(scores: list[float], floor: float) -> list[float]:
+    """Scores rescaled so the best hit is 1 and the pool's weakest is 0.
 
-    def find(text: str, k: int) -> list[ProjectMatch]:
+    Fused scores of related and unrelated projects sit in a narrow band (EMBEDDING.md), so a fixed
+    threshold would not travel between queries; the spread within one query's pool does.
+    """
+    if not scores:
+        return []
+    top = scores[0]
+    if top - floor <= 1e-9:
+        return [1.0 for _ in scores]
+    return [max(0.0, (s - floor) / (top - floor)) for s in scores]
+
+
+class IndexFinder:
+    """Similar projects and directly matching indicators from the precedent index.
+
+    ``exclude_source`` leaves one source document out (the leave-one-source-out evaluation).
+    """
+
+    POOL = 14  # hits fetched to judge the spread of scores
+    MIN_PROJECT_WEIGHT = 0.2
+    MIN_INDICATOR_WEIGHT = 0.5
+
+    def __init__(self, exclude_source: str | None = None):
+        self.exclude_source = exclude_source
+
+    def __call__(self, text: str, k: int) -> list[ProjectMatch]:
         from assistant.index import similar_projects
 
-        hits = similar_projects(text, k=k + (8 if exclude_source else 0))
-        matches = [ProjectMatch(source=h.source, project=h.project, score=float(h.score)) for h in hits
-                   if h.source != exclude_source]
+        hits = [h for h in similar_projects(text, k=self.POOL + 6) if h.source != self.exclude_source]
+        hits = hits[: self.POOL]
+        weights = relative_weights([h.score for h in hits], hits[-1].score if len(hits) > 1 else 0.0)
+        matches = [ProjectMatch(source=h.source, project=h.project, score=round(w, 4))
+                   for h, w in zip(hits, weights) if w >= self.MIN_PROJECT_WEIGHT]
         return matches[:k]
 
-    return find
+    def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
+        from assistant.index import search_precedents
+
+        hits = [h for h in search_precedents(text, k=self.POOL + 6) if h.source != self.exclude_source]
+        hits = hits[: self.POOL]
+        weights = relative_weights([h.score for h in hits], hits[-1].score if len(hits) > 1 else 0.0)
+        return [IndicatorMatch(key=h.key, source=h.source, project=h.project, score=round(w, 4))
+                for h, w in zip(hits, weights) if w >= self.MIN_INDICATOR_WEIGHT][:k]
+
+
+def default_finder(exclude_source: str | None = None) -> ProjectFinder:
+    return IndexFinder(exclude_source)
 
 
 class PrecedentDrafter:
@@ -70,7 +117,9 @@ class PrecedentDrafter:
         description = trim_text(brief.description)
         query = f"{brief.name} {description or ''}".strip()
         matches = self.finder(query, N_PROJECTS)
-        clusters = cluster(gather(matches), same=self.same_name)
+        direct = self.finder.indicators(query, 8) if hasattr(self.finder, "indicators") else []
+        candidates = [c for c in gather(matches, direct) if not _foreign_place(c.record, query)]
+        clusters = cluster(candidates, same=self.same_name)
         table = _empty_table(brief, description)
         rows = self._pick(clusters, brief, description)
         if self.use_library:
@@ -100,22 +149,27 @@ class PrecedentDrafter:
             by_level2.setdefault(c.level2, []).append(c)
         rows: list[Indicator] = []
         for level2 in (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS):
-            chosen = _top(by_level2.get(level2, []))
+            # outputs must be countable, and money put in (资金到位率, 支出相关性) is not an output
+            usable = [c for c in by_level2.get(level2, []) if c.value_quality >= 1.0 and not is_input_measure(c.name)]
+            chosen = _top(usable)
             rows += [self.row_from_cluster(c, brief, description) for c in chosen] or [_generic(level2, brief)]
         rows += self._cost_rows(by_level2.get(Level2.COST, []), brief, description)
         benefit = []
         for level2 in BENEFIT_LEVEL2:
             usable = [c for c in by_level2.get(level2, []) if c.value_quality >= 0.5]
             benefit += [self.row_from_cluster(c, brief, description) for c in _top(usable, limit=2)]
-        rows += benefit or [_generic(Level2.SOCIAL, brief)]
-        satisfaction = [c for c in by_level2.get(Level2.SATISFACTION, []) if c.value_quality >= 1.0]
+        rows += _trim(benefit, MAX_BENEFIT) or [_generic(Level2.SOCIAL, brief)]
+        satisfaction = [c for c in by_level2.get(Level2.SATISFACTION, [])
+                        if c.value_quality >= 1.0 and "满意" in c.name]
         rows += [self.row_from_cluster(c, brief, description) for c in _top(satisfaction, limit=2)] or [
             _generic(Level2.SATISFACTION, brief)]
         return _dedupe(rows)
 
     def _cost_rows(self, clusters: list[Cluster], brief: ProjectBrief, description: str | None) -> list[Indicator]:
         total = next((c for c in clusters if _is_total_cost(c)), None)
-        name = total.name if total else f"{_short_name(brief.name)}成本"
+        # a precedent's name only when it speaks of the same thing (租赁费用 for 房屋租赁费)
+        own = total is not None and name_similarity(total.name, brief.name) >= 0.25
+        name = total.name if own else f"{_short_name(brief.name)}成本"
         fitted = cost_ceiling(brief.budget)
         rows = [_indicator(Level2.COST, name, fitted, Basis.BUDGET, "预算批复",
                            total.precedents() if total else [])]
@@ -125,11 +179,28 @@ class PrecedentDrafter:
         return rows
 
     def row_from_cluster(self, c: Cluster, brief: ProjectBrief, description: str | None) -> Indicator:
-        values = [m.record.value for m in c.ranked_members]
+        values = c.values
         precedents = c.precedents()
         fitted = _fit(c, values, brief, description, _precedent_text(c))
         basis, note = _basis(c)
         return _indicator(c.level2, c.name, fitted, basis, note, precedents)
+
+
+def _foreign_place(record, query: str) -> bool:
+    """An indicator named after its own city (当年广州住房公积金实缴人数) does not travel to another."""
+    return bool(record.city) and record.city in record.name and record.city not in query
+
+
+def _trim(rows: list[Indicator], limit: int) -> list[Indicator]:
+    """Keep the first row of each 二级, then fill up to ``limit`` in the original (score) order."""
+    firsts, seen = [], set()
+    for row in rows:
+        if row.level2 not in seen:
+            seen.add(row.level2)
+            firsts.append(row)
+    rest = [r for r in rows if r not in firsts]
+    keep = firsts + rest[: max(0, limit - len(firsts))]
+    return [r for r in rows if r in keep]
 
 
 def _top(clusters: list[Cluster], limit: int = MAX_PER_LEVEL2) -> list[Cluster]:
@@ -204,7 +275,7 @@ def _generic(level2: Level2, brief: ProjectBrief) -> Indicator:
 
 def _short_name(name: str) -> str:
     s = name.strip()
-    for suffix in ("项目", "经费", "资金", "费用"):
+    for suffix in ("项目", "经费", "资金", "费用", "费"):
         if s.endswith(suffix) and len(s) > len(suffix) + 1:
             s = s[: -len(suffix)]
     return s

@@ -31,6 +31,16 @@ class ProjectMatch:
     score: float
 
 
+@dataclass(frozen=True)
+class IndicatorMatch:
+    """A past indicator found directly for the brief's words (IndicatorRecord.key), with its weight."""
+
+    key: str
+    source: str
+    project: str
+    score: float
+
+
 @dataclass
 class Candidate:
     record: IndicatorRecord
@@ -58,10 +68,13 @@ class Cluster:
 
     @property
     def value_quality(self) -> float:
-        kinds = [parse_value(m.record.value).kind for m in self.members]
-        if any(k in (ValueKind.QUANTITY, ValueKind.DATE) for k in kinds):
+        """1 for a countable value with its unit; less for a bare number, prose, or nothing."""
+        parsed = [parse_value(m.record.value) for m in self.members]
+        if any(p.kind is ValueKind.DATE or (p.kind is ValueKind.QUANTITY and p.unit) for p in parsed):
             return 1.0
-        if any(k is ValueKind.QUALITATIVE for k in kinds):
+        if any(p.kind is ValueKind.QUANTITY for p in parsed):
+            return 0.6  # "1", "365": a number without its unit says little
+        if any(p.kind is ValueKind.QUALITATIVE for p in parsed):
             return 0.55
         return 0.1
 
@@ -70,15 +83,30 @@ class Cluster:
         return sorted(self.members, key=lambda m: (-m.project_score, m.record.key))
 
     @property
+    def representative(self) -> Candidate:
+        """The closest project's member with a countable value (a wording with "年度计划数" loses)."""
+        ranked = self.ranked_members
+        return next((m for m in ranked if _countable(m.record.value)), ranked[0])
+
+    @property
+    def consistent_members(self) -> list[Candidate]:
+        """Members whose value is of the representative's kind and unit: name and value agree."""
+        shape = _value_shape(self.representative.record.value)
+        return [m for m in self.ranked_members if _value_shape(m.record.value) == shape]
+
+    @property
+    def values(self) -> list[str]:
+        return [m.record.value for m in self.consistent_members]
+
+    @property
     def name(self) -> str:
-        """The wording most projects use; ties → the closest project's wording."""
-        counts = Counter(normalize_name(m.record.name) for m in self.members)
-        top = self.ranked_members[0].record.name
+        """The wording most of the consistent members use; ties → the closest project's wording."""
+        members = self.consistent_members
+        counts = Counter(normalize_name(m.record.name) for m in members)
         best_norm, n = counts.most_common(1)[0]
+        top = members[0].record.name
         if n > 1 and normalize_name(top) != best_norm:
-            for m in self.ranked_members:
-                if normalize_name(m.record.name) == best_norm:
-                    return clean_name(m.record.name)
+            top = next(m.record.name for m in members if normalize_name(m.record.name) == best_norm)
         return clean_name(top)
 
     def precedents(self, limit: int = 5) -> list[Precedent]:
@@ -95,6 +123,16 @@ class Cluster:
             if len(out) >= limit:
                 break
         return out
+
+
+def _countable(value: str) -> bool:
+    p = parse_value(value)
+    return p.kind is ValueKind.DATE or (p.kind is ValueKind.QUANTITY and bool(p.unit))
+
+
+def _value_shape(value: str) -> tuple:
+    p = parse_value(value)
+    return (p.kind, p.unit) if p.kind is ValueKind.QUANTITY else (p.kind,)
 
 
 def clean_name(name: str) -> str:
@@ -144,14 +182,35 @@ def refresh_corpus_cache() -> None:
     _corpus_projects.cache_clear()
 
 
-def gather(matches: Iterable[ProjectMatch]) -> list[Candidate]:
-    """All indicators of the matched projects, each carrying its project's similarity."""
+def gather(matches: Iterable[ProjectMatch], direct: Iterable[IndicatorMatch] = ()) -> list[Candidate]:
+    """The indicators of the matched projects, each carrying its project's weight, plus the
+    indicators found directly (12329短信发送量 inside a general 运转维护经费 project)."""
     table = _corpus_projects()
     out = []
     for match in matches:
         for record in table.get((match.source, match.project), []):
-            out.append(Candidate(record=record, project_score=match.score))
+            if is_indicator_name(record.name):
+                out.append(Candidate(record=record, project_score=match.score))
+    for match in direct:
+        for record in table.get((match.source, match.project), []):
+            if record.key == match.key and is_indicator_name(record.name):
+                out.append(Candidate(record=record, project_score=match.score))
     return out
+
+
+_SENTENCE_START = re.compile(r"^(?:[一二两三四五六七八九十\d]+[套个年次项种条家名]|\d{4}年|指标\d*[:：]?$)")
+
+
+_FIGURE = re.compile(r"\d+\.\d+|\d+\s*(?:万|亿|元|%|户|笔)")  # "增值收益4564.74万元": a result, not a name
+
+
+def is_indicator_name(name: str) -> bool:
+    """A name a table can carry. Self-evaluations sometimes put a goal sentence or a date in the
+    三级 cell ("为缴存人提供稳定高效的…", "2024年1月1日-2024年12月31日"): useful to browse, not to copy."""
+    n = clean_name(name)
+    if not 2 <= len(n) <= 28 or _SENTENCE_START.match(n) or _FIGURE.search(n):
+        return False
+    return not (len(n) > 16 and re.search(r"[，,；;。]", n))
 
 
 def cluster(candidates: Sequence[Candidate], *, threshold: float = 0.5,

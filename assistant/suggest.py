@@ -58,7 +58,7 @@ class Suggestion(BaseModel):
 def _typical(c: Cluster) -> str:
     from assistant.adapt import fit_rate
 
-    values = [m.record.value for m in c.ranked_members if m.record.value]
+    values = [v for v in c.values if v]
     return fit_rate(values) or (values[0] if values else "")
 
 
