@@ -37,6 +37,8 @@ DICE_THRESHOLD = 0.5
 def family(level1: Level1 | None, level2: Level2 | None) -> str:
     if level1 is Level1.COST or level2 in (Level2.COST, Level2.ECONOMIC_COST):
         return "成本"
+    if level2 is Level2.SATISFACTION:  # 广州 files 满意度 rows under 效益: the meaning decides
+        return Level1.SATISFACTION.value
     l1 = level1 or (level1_of(level2) if level2 else None)
     return l1.value if l1 else "?"
 
