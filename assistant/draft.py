@@ -32,6 +32,7 @@ from assistant.precedents import (
     cluster,
     gather,
     name_similarity,
+    place_bound,
 )
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import Variant, classify_basis
@@ -118,7 +119,7 @@ class PrecedentDrafter:
         query = f"{brief.name} {description or ''}".strip()
         matches = self.finder(query, N_PROJECTS)
         direct = self.finder.indicators(query, 8) if hasattr(self.finder, "indicators") else []
-        candidates = [c for c in gather(matches, direct) if not _foreign_place(c.record, query)]
+        candidates = [c for c in gather(matches, direct) if not place_bound(c.record, query)]
         clusters = cluster(candidates, same=self.same_name)
         table = _empty_table(brief, description)
         rows = self._pick(clusters, brief, description)
@@ -184,11 +185,6 @@ class PrecedentDrafter:
         fitted = _fit(c, values, brief, description, _precedent_text(c))
         basis, note = _basis(c)
         return _indicator(c.level2, c.name, fitted, basis, note, precedents)
-
-
-def _foreign_place(record, query: str) -> bool:
-    """An indicator named after its own city (当年广州住房公积金实缴人数) does not travel to another."""
-    return bool(record.city) and record.city in record.name and record.city not in query
 
 
 def _trim(rows: list[Indicator], limit: int) -> list[Indicator]:

@@ -213,6 +213,25 @@ def is_indicator_name(name: str) -> bool:
     return not (len(n) > 16 and re.search(r"[，,；;。]", n))
 
 
+def place_bound(record: IndicatorRecord, query: str) -> bool:
+    """An indicator named after its own city (当年广州住房公积金实缴人数) does not travel to another."""
+    return bool(record.city) and record.city in record.name and record.city not in query
+
+
+OUTPUT_LEVEL2 = (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.COST)
+
+
+def travels(c: Cluster) -> bool:
+    """Worth proposing to another project: outputs and costs must be countable; any row needs a value."""
+    from assistant.check import is_input_measure
+
+    if c.level2 is Level2.SATISFACTION:
+        return c.value_quality >= 1.0 and "满意" in c.name  # not a goal sentence filed under 满意度
+    if c.level2 in OUTPUT_LEVEL2:
+        return c.value_quality >= 1.0 and not is_input_measure(c.name)
+    return c.value_quality > 0.1
+
+
 def cluster(candidates: Sequence[Candidate], *, threshold: float = 0.5,
             same: Callable[[str, str], bool] | None = None) -> list[Cluster]:
     """Greedy single-pass clustering within each 二级, strongest candidates first."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assistant.draft import ProjectFinder, default_finder
-from assistant.precedents import Cluster, cluster, gather
+from assistant.precedents import Cluster, cluster, gather, place_bound, travels
 from assistant.schema import Level1, Level2, Precedent
 from assistant.taxonomy import level1_of
+from assistant.values import parse_value
 
 N_PROJECTS = 6
 PER_LEVEL2 = 4
+MIN_SHARE = 0.34  # as in drafting: a weaker idea must be worth a third of the best one
 
 
 class SuggestedIndicator(BaseModel):
@@ -40,7 +42,11 @@ class Suggestion(BaseModel):
         """The chat answer: a short lead, then one line per 一级·二级 with precedents in brackets."""
         if not self.indicators:
             return f"语料中没有找到与“{self.query}”相近的项目。可以换个说法，或直接告诉我项目名称和预算，我按标准指标体系起草。"
-        lead = "、".join(f"{p.city or ''}{p.year or ''} {p.project}" for p in self.projects[:5])
+        named: dict[str, int] = {}
+        for p in self.projects:  # 广州's offices file projects of the same name: list them once
+            label = f"{p.city or ''}{p.year or ''} {p.project}"
+            named[label] = named.get(label, 0) + 1
+        lead = "、".join(label + (f"（{n} 个单位）" if n > 1 else "") for label, n in named.items())
         lines = [f"与“{self.query}”相近的项目在语料中有 {len(self.projects)} 个（{lead}）。", "常用指标："]
         groups: dict[tuple[Level1, Level2], list[SuggestedIndicator]] = {}
         for item in self.indicators:
@@ -59,6 +65,9 @@ def _typical(c: Cluster) -> str:
     from assistant.adapt import fit_rate
 
     values = [v for v in c.values if v]
+    unit = parse_value(values[0]).unit if values else None
+    if c.level2 is Level2.COST and unit == "万元":
+        return "≤预算（万元）"  # a total-cost ceiling is the project's own budget, not a precedent's
     return fit_rate(values) or (values[0] if values else "")
 
 
@@ -66,11 +75,15 @@ def suggest(text: str, finder: ProjectFinder | None = None) -> Suggestion:
     query = (text or "").strip()[:500]
     finder = finder or default_finder()
     matches = finder(query, N_PROJECTS) if query else []
-    clusters = [c for c in cluster(gather(matches)) if c.value_quality > 0.1]
+    direct = finder.indicators(query, 8) if query and hasattr(finder, "indicators") else []
+    candidates = [c for c in gather(matches, direct) if not place_bound(c.record, query)]
+    clusters = [c for c in cluster(candidates) if travels(c)]
     per_level2: dict[Level2, int] = {}
     items = []
+    best: dict[Level2, float] = {}
     for c in clusters:
-        if per_level2.get(c.level2, 0) >= PER_LEVEL2:
+        best.setdefault(c.level2, c.score)  # clusters come best first
+        if per_level2.get(c.level2, 0) >= PER_LEVEL2 or c.score < MIN_SHARE * best[c.level2]:
             continue
         per_level2[c.level2] = per_level2.get(c.level2, 0) + 1
         precedents = c.precedents()

@@ -137,7 +137,7 @@ def cases():
             yield doc.provenance.source, doc.provenance.form_kind, brief, t.indicators
 
 
-def evaluate(write: bool = True) -> dict:
+def evaluate(write: bool = True, use_library: bool = True) -> dict:
     matcher = Matcher()
     methods = {"precedent_drafter": None, "nearest_project": None, "generic_template": generic_baseline}
     rows: dict[str, list[dict]] = {m: [] for m in methods}
@@ -145,7 +145,7 @@ def evaluate(write: bool = True) -> dict:
     for source, kind, brief, real in cases():
         finder = default_finder(exclude_source=source)
         drafters = {
-            "precedent_drafter": PrecedentDrafter(finder=finder).draft,
+            "precedent_drafter": PrecedentDrafter(finder=finder, use_library=use_library).draft,
             "nearest_project": nearest_project_baseline(finder),
             "generic_template": generic_baseline,
         }
@@ -211,7 +211,8 @@ def _write(result: dict) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--no-library", action="store_true", help="precedents only (issue 6's comparison)")
     args = parser.parse_args()
-    res = evaluate(write=not args.no_write)
+    res = evaluate(write=not args.no_write, use_library=not args.no_library)
     json.dump(res["summary"], sys.stdout, ensure_ascii=False, indent=1)
     print()
