@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml requirements.lock
 setup: $(STAMP)
 
 index: setup
-	$(PY) -m assistant index --if-missing
+	$(PY) -m assistant index
 
 run: index
 	$(VENV)/bin/streamlit run assistant/app.py --server.headless true --server.address 127.0.0.1 \

@@ -41,6 +41,7 @@ from assistant.values import ValueKind, format_number, parse_value
 NEEDS_INPUT_NOTICE = "个指标值需要您按项目实际填写（已先填入先例的典型值）。"
 MAX_PER_LEVEL2 = 3
 MAX_BENEFIT = 4  # 效益 rows in all: one per 二级 first, then the seconds
+MIN_SUPPORT = 0.45  # cluster score needed at all (see _top)
 MIN_SHARE = 0.34  # a second/third indicator under a 二级 must score ≥ this share of the best one
 N_PROJECTS = 6
 
@@ -200,7 +201,9 @@ def _trim(rows: list[Indicator], limit: int) -> list[Indicator]:
 
 
 def _top(clusters: list[Cluster], limit: int = MAX_PER_LEVEL2) -> list[Cluster]:
-    usable = [c for c in clusters if c.value_quality > 0.1]
+    # weights are relative to the closest project (1.0): an idea only weak projects use gives way
+    # to the library's pattern or the generic row
+    usable = [c for c in clusters if c.value_quality > 0.1 and c.score >= MIN_SUPPORT]
     if not usable:
         return []
     best = usable[0].score

@@ -178,6 +178,11 @@ def _add_document(table: dict, doc: SourceDocument) -> None:
         table.setdefault((doc.provenance.source, project.table.project_name), []).extend(records)
 
 
+def corpus_project_records() -> dict[tuple[str, str], list[IndicatorRecord]]:
+    """(source, project) → its indicator records; read once per process (refresh_corpus_cache)."""
+    return _corpus_projects()
+
+
 def refresh_corpus_cache() -> None:
     _corpus_projects.cache_clear()
 

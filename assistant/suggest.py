@@ -98,12 +98,12 @@ def suggest(text: str, finder: ProjectFinder | None = None) -> Suggestion:
 
 
 def _projects(matches) -> list[SuggestedProject]:
-    from assistant.corpus import load_documents
+    from assistant.precedents import corpus_project_records
 
-    meta = {(d.provenance.source, p.table.project_name): (d.provenance.city, p.table.year or d.provenance.year)
-            for d in load_documents() for p in d.projects}
+    table = corpus_project_records()
     out = []
     for m in matches:
-        city, year = meta.get((m.source, m.project), (None, None))
+        records = table.get((m.source, m.project)) or []
+        city, year = (records[0].city, records[0].year) if records else (None, None)
         out.append(SuggestedProject(city=city, year=year, project=m.project, source=m.source, score=round(m.score, 4)))
     return out

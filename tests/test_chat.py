@@ -440,11 +440,29 @@ def test_update_brief_without_a_table(session):
 # --- with the real precedent index --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real_session_factory():
-    index = pytest.importorskip("assistant.index")
-    if not index.index_exists():
-        pytest.skip("先例索引尚未建立：python -m assistant index")
-    return ChatSession
+def real_session_factory(tmp_path_factory):
+    """The real model and index, built once per test run in a data dir of its own (app_env)."""
+    import os
+
+    from app_env import prepared_data_dir
+
+    from assistant.config import get_settings
+    from assistant.index import set_index
+    from assistant.precedents import refresh_corpus_cache
+
+    data = prepared_data_dir(tmp_path_factory.mktemp("chat"))
+    before = os.environ.get("JX_DATA_DIR")
+    os.environ["JX_DATA_DIR"] = str(data)
+    get_settings.cache_clear()
+    set_index(None)
+    refresh_corpus_cache()
+    yield ChatSession
+    if before is None:
+        os.environ.pop("JX_DATA_DIR", None)
+    else:
+        os.environ["JX_DATA_DIR"] = before
+    get_settings.cache_clear()
+    set_index(None)
 
 
 @pytest.mark.integration
