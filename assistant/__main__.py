@@ -95,10 +95,8 @@ def cmd_draft(args) -> int:
     brief = ProjectBrief(name=args.name, budget=budget, year=args.year, description=args.description,
                          period_years=args.period_years)
     table = draft_table(brief)
-    if args.json:
-        from assistant.export import to_json
-
-        print(to_json(table))
+    if args.json:  # the contract: project_name, year, budget, goals, indicators[…] (README)
+        print(table.model_dump_json(indent=1))
     else:
         from assistant.render import table_markdown
 

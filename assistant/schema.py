@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from assistant.values import ParsedValue, ValueKind, parse_value
 
@@ -82,6 +82,14 @@ class Indicator(BaseModel):
     precedents: list[Precedent] = Field(default_factory=list)
     line: int | None = None  # 1-based line in the source document, for corpus records
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: Any) -> Any:
+        # JSON written with the derived keys (draft --json) reads back: they are recomputed from value
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in ("operator", "number", "unit", "value_kind")}
+        return data
+
     @property
     def parsed(self) -> ParsedValue:
         return parse_value(self.value)
@@ -137,6 +145,20 @@ class TargetTable(BaseModel):
     goals_annual: list[str] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)  # what the drafter wants the user to know
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: Any) -> Any:
+        # `budget` and `goals` are derived (see the `draft --json` contract); the fields hold the truth
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in ("budget", "goals")}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def goals(self) -> dict[str, list[str]]:
+        """中期目标 and 年度目标 together, as the `draft --json` contract names them."""
+        return {"midterm": self.goals_midterm, "annual": self.goals_annual}
 
     @computed_field  # type: ignore[prop-decorator]
     @property
