@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -147,6 +148,13 @@ _EMPTY = {"", "无", "—", "-", "--", "/", "／", "——", "空", "null", "non
 
 
 def parse_value(raw: str | None) -> ParsedValue:
+    """Parse a 指标值. Pure and called on every ranking and check, so results are cached; treat
+    the returned object as read-only (copy it before changing it)."""
+    return _parse_cached(raw or "")
+
+
+@lru_cache(maxsize=16384)
+def _parse_cached(raw: str) -> ParsedValue:
     text = clean(raw or "")
     base = {"raw": raw or "", "text": text}
     if text in _EMPTY:
