@@ -41,7 +41,7 @@ bench: setup
 	$(PY) evals/bench.py
 
 eval: setup
-	$(PY) evals/run_retrieval.py && $(PY) evals/run_draft.py
+	$(PY) evals/run_retrieval.py && $(PY) evals/run_draft.py && $(PY) evals/run_unseen.py
 
 clean:
 	rm -rf $(VENV) .data
