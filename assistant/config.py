@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     embedding_model: str = ""
     embedding_prefix: str = "query: "  # e5: the symmetric prefix worked best (EMBEDDING.md)
     torch_threads: int = 1
+    onnx_queries: bool = True  # single queries on ONNX Runtime when it can be had (same vectors, faster)
     top_k: int = 10
     chroma_host: str | None = None  # CHROMA_HOST / CHROMA_PORT also accepted (see index.py)
     chroma_port: int | None = None

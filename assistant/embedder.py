@@ -47,7 +47,7 @@ class SentenceTransformerEmbedder:
     """Any sentence-transformers model; e5 wants the same ``query: `` prefix on both sides."""
 
     def __init__(self, model: str, *, prefix: str = "", threads: int = 1, name: str | None = None,
-                 batch_size: int = 64):
+                 batch_size: int = 64, onnx_folder: Path | None = None):
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -59,6 +59,10 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.name = f"{name or model}|{prefix.strip()}"
         self.dim = int(self.model.get_embedding_dimension())
+        # single queries may run on ONNX Runtime (onnx_query.py): same vectors, about half the time
+        self.threads = max(1, threads)
+        self._onnx_folder = onnx_folder
+        self._onnx = None
 
     @contextmanager
     def using_threads(self, n: int):
@@ -77,9 +81,19 @@ class SentenceTransformerEmbedder:
         if len(texts) == 0:
             return np.zeros((0, self.dim), np.float32)
         inputs = [self.prefix + (t or "")[:MAX_CHARS] for t in texts]
+        if len(inputs) == 1 and self._query_encoder() is not None:
+            return self._onnx.encode(inputs[0])[None, :]
         vectors = self.model.encode(inputs, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+    def _query_encoder(self):
+        if self._onnx is None and self._onnx_folder is not None:
+            from assistant.onnx_query import try_encoder
+
+            self._onnx = try_encoder(self.model, self._onnx_folder, self.threads) or False
+        return self._onnx or None
 
 
 # --- the bundled model --------------------------------------------------------------------
@@ -129,7 +143,7 @@ def load_bundled(settings: Settings) -> SentenceTransformerEmbedder:
         try:
             embedder = SentenceTransformerEmbedder(
                 str(folder), prefix=settings.embedding_prefix, threads=settings.torch_threads,
-                name=folder.name)
+                name=folder.name, onnx_folder=folder if settings.onnx_queries else None)
         except Exception as exc:  # a truncated safetensors file, a broken json…
             log.warning("内置向量模型损坏，重新转换：%s", exc)
             continue

@@ -149,3 +149,28 @@ def test_manifest_notices_missing_and_damaged_files(tmp_path):
     (folder / "1_Pooling" / "config.json").unlink()
     assert not model_convert.manifest_ok(folder)
     assert not model_convert.manifest_ok(tmp_path / "nothing-here")
+
+
+# --- the ONNX Runtime path for single queries (assistant/onnx_query.py) --------------------------
+
+def test_onnx_query_vectors_equal_torch(real_embedder):
+    from assistant.onnx_query import OnnxQueryEncoder
+
+    if getattr(real_embedder, "_onnx_folder", None) is None:
+        pytest.skip("not the bundled model")
+    encoder = real_embedder._query_encoder()
+    assert isinstance(encoder, OnnxQueryEncoder), "the ONNX path should be available here (onnx is pinned)"
+    for text in ["房屋租金支出", "12329短信发送量≥1000000条", "缴存职工满意度"]:
+        fast = real_embedder.embed([text])[0]
+        slow = real_embedder.embed([text, "占位"])[0]  # a batch goes through torch
+        assert float(fast @ slow) >= 0.9999
+
+
+def test_onnx_failure_falls_back_to_torch(real_embedder, tmp_path, monkeypatch):
+    import assistant.onnx_query as oq
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no runtime")
+
+    monkeypatch.setattr(oq, "OnnxQueryEncoder", broken)
+    assert oq.try_encoder(real_embedder.model, tmp_path, 1) is None
