@@ -19,7 +19,7 @@ from assistant.check import check_table
 from assistant.draft import Drafter, PrecedentDrafter, ProjectFinder, default_finder
 from assistant.errors import AssistantError
 from assistant.intents import Intent
-from assistant.precedents import Cluster, cluster, gather, name_similarity
+from assistant.precedents import Cluster, cluster, find_candidates, name_similarity
 from assistant.render import findings_markdown
 from assistant.schema import Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
 from assistant.suggest import suggest
@@ -370,7 +370,8 @@ class ChatSession:
     def _candidate_clusters(self, brief: ProjectBrief) -> list[Cluster]:
         query = f"{brief.name} {brief.description or ''}".strip()
         if query not in self._clusters:
-            self._clusters[query] = cluster(gather(self.finder(query, N_PROJECTS)))
+            # the drafter's own candidates, so an added row is one the draft could have had
+            self._clusters[query] = cluster(find_candidates(self.finder, query, N_PROJECTS)[1])
         return self._clusters[query]
 
     def _row_from(self, c: Cluster, brief: ProjectBrief) -> Indicator:

@@ -30,9 +30,8 @@ from assistant.precedents import (
     IndicatorMatch,
     ProjectMatch,
     cluster,
-    gather,
+    find_candidates,
     name_similarity,
-    place_bound,
 )
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import Variant, classify_basis
@@ -118,9 +117,7 @@ class PrecedentDrafter:
     def draft(self, brief: ProjectBrief) -> TargetTable:
         description = trim_text(brief.description)
         query = f"{brief.name} {description or ''}".strip()
-        matches = self.finder(query, N_PROJECTS)
-        direct = self.finder.indicators(query, 8) if hasattr(self.finder, "indicators") else []
-        candidates = [c for c in gather(matches, direct) if not place_bound(c.record, query)]
+        matches, candidates = find_candidates(self.finder, query, N_PROJECTS)
         clusters = cluster(candidates, same=self.same_name)
         table = _empty_table(brief, description)
         rows = self._pick(clusters, brief, description)

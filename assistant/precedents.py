@@ -165,7 +165,7 @@ def effective_level2(record: IndicatorRecord) -> Level2 | None:
 
 
 @lru_cache(maxsize=4)
-def _corpus_projects(_token: int = 0) -> dict[tuple[str, str], list[IndicatorRecord]]:
+def _corpus_projects() -> dict[tuple[str, str], list[IndicatorRecord]]:
     table: dict[tuple[str, str], list[IndicatorRecord]] = {}
     for doc in load_documents():
         _add_document(table, doc)
@@ -216,6 +216,16 @@ def is_indicator_name(name: str) -> bool:
     if not 2 <= len(n) <= 28 or _SENTENCE_START.match(n) or _FIGURE.search(n):
         return False
     return not (len(n) > 16 and re.search(r"[，,；;。]", n))
+
+
+def find_candidates(finder, query: str, n_projects: int) -> tuple[list[ProjectMatch], list[Candidate]]:
+    """The similar projects for a query and the candidate indicators they (and direct hits) offer,
+    less those bound to another city. ``finder`` is a ProjectFinder, optionally with ``indicators``."""
+    if not query:
+        return [], []
+    matches = finder(query, n_projects)
+    direct = finder.indicators(query, 8) if hasattr(finder, "indicators") else []
+    return matches, [c for c in gather(matches, direct) if not place_bound(c.record, query)]
 
 
 def place_bound(record: IndicatorRecord, query: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assistant.draft import ProjectFinder, default_finder
-from assistant.precedents import Cluster, cluster, gather, place_bound, travels
+from assistant.precedents import Cluster, cluster, find_candidates, travels
 from assistant.schema import Level1, Level2, Precedent
 from assistant.taxonomy import level1_of
 from assistant.values import parse_value
@@ -74,9 +74,7 @@ def _typical(c: Cluster) -> str:
 def suggest(text: str, finder: ProjectFinder | None = None) -> Suggestion:
     query = (text or "").strip()[:500]
     finder = finder or default_finder()
-    matches = finder(query, N_PROJECTS) if query else []
-    direct = finder.indicators(query, 8) if query and hasattr(finder, "indicators") else []
-    candidates = [c for c in gather(matches, direct) if not place_bound(c.record, query)]
+    matches, candidates = find_candidates(finder, query, N_PROJECTS)
     clusters = [c for c in cluster(candidates) if travels(c)]
     per_level2: dict[Level2, int] = {}
     items = []
