@@ -12,6 +12,7 @@ word; its verb is the nearest action word before it in the same clause (or after
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.values import chinese_number, clean, format_number
@@ -321,24 +322,34 @@ def quantity_value(q: Quantity) -> tuple[str, str | None]:
 # --- project types ----------------------------------------------------------------------------------
 
 NAME_WEIGHT, TEXT_WEIGHT, VERB_WEIGHT = 3, 1, 1
+UMBRELLA_TEXT_WEIGHT = 2  # a description word when the name is only a budget line: two signs make a type
 MIN_SCORE = 3  # one word in the name, or three signs in the description
 MIN_SHARE = 0.35  # a second type must score at least this share of the best (运维 + 等保测评)
 MAX_TYPES = 3
 
 
 def detect_types(name: str, description: str | None, triggers: dict[str, tuple[list[str], list[str], list[str]]],
-                 verbs: list[str] | None = None) -> list[tuple[str, int]]:
+                 verbs: list[str] | None = None, umbrella: Iterable[str] = ()) -> list[tuple[str, int]]:
     """(type id, score), best first. Trigger words in the name weigh 3, in the description 1, and
     each quantity whose verb is a trigger ("购置…10套") 1 more. A name with an excluded word is not
-    that type (公务用车运行维护 is not 信息化运维)."""
+    that type (公务用车运行维护 is not 信息化运维).
+
+    ``umbrella`` words name a budget line, not what it buys (运行经费, 专项工作经费 has none at all):
+    when the name says no more than that, the description says what the money is for, and its
+    trigger words weigh as the name's would ("其他运行经费：发送12329短信通知…" is a hotline contract)."""
     name = clean(name or "")
     text = clean(description or "")[:4000]
+    umbrella = [w for w in umbrella if w in name]
+    specific = any(w in name and w not in umbrella and not any(w in u for u in umbrella)
+                   for kind, (name_words, _, exclude) in triggers.items()
+                   if not any(x in name for x in exclude) for w in name_words)
+    text_weight = TEXT_WEIGHT if specific else UMBRELLA_TEXT_WEIGHT
     scores: dict[str, int] = {}
     for kind, (name_words, text_words, exclude) in triggers.items():
         if any(w in name for w in exclude):
             continue
         score = NAME_WEIGHT * sum(1 for w in set(name_words) if w in name)
-        score += TEXT_WEIGHT * sum(1 for w in set(text_words) if w in text)
+        score += text_weight * sum(1 for w in set(text_words) if w in text)
         score += VERB_WEIGHT * sum(1 for v in verbs or [] if v and v in name_words + text_words)
         if score >= MIN_SCORE:
             scores[kind] = score

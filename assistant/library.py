@@ -50,7 +50,8 @@ def types_for(name: str, description: str | None, library: dict[str, ProjectType
     # heads not: "配备保洁人员14名" does not make a cleaning contract a purchase
     things = [q for q in facts.quantities if q.unit_class in ("count", "area", "length")] if facts else []
     verbs = [q.verb for q in (facts.quantities if facts else []) + things]
-    found = detect_types(name, description, triggers, verbs)
+    umbrella = {w for t in library.values() for w in t.triggers.umbrella}
+    found = detect_types(name, description, triggers, verbs, umbrella)
     best = found[0][1] if found else 0
     return [(library[k], score >= PRIMARY_SHARE * best) for k, score in found]
 
@@ -70,6 +71,14 @@ _GENERIC_BIGRAMS = {
 }
 # Whose satisfaction any project may ask about; a more particular audience must fit the subject.
 _ANY_AUDIENCE = re.compile(r"^(?:服务对象|社会公众|群众|办事群众|职工|员工|干部职工|单位职工|在职职工|使用人员|部门)满意度$")
+
+
+# Satisfaction of the unit's own people, as against the public it serves (缴存职工 are the public).
+_STAFF = re.compile(r"^(?:单位|本单位|中心)?(?:干部职工|员工|工作人员|在职职工|单位职工|使用人员|职工|干部)(?:对.*)?满意度$")
+
+
+def _staff_side(name: str) -> bool:
+    return bool(_STAFF.match(name))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -200,6 +209,8 @@ def _absorbed(lib_row: Indicator, main: list[Indicator]) -> bool:
     for row in main:
         if _group(row.level2) != _group(lib_row.level2) or name_similarity(row.name, lib_row.name) < SAME_MEANING:
             continue
+        if row.level2 is Level2.SATISFACTION and _staff_side(row.name) != _staff_side(lib_row.name):
+            continue  # 员工满意度 does not stand for 群众满意度
         if FROM_BRIEF in lib_row.inferred and (row.needs_input or row.parsed.kind is not ValueKind.QUANTITY):
             row.value, row.needs_input, row.question = lib_row.value, lib_row.needs_input, lib_row.question
         row.precedents.append(lib_row.precedents[0])
@@ -260,9 +271,11 @@ def _duplicate(a: Indicator, b: Indicator) -> bool:
     "救生衣采购数量" and "编织袋采购数量" share a template but count different things."""
     if a.name == b.name:
         return True
+    if a.level2 is Level2.SATISFACTION and b.level2 is Level2.SATISFACTION:
+        # one row for the staff who use what was bought (物业, 租赁, 购置) and one for the public
+        # served; two rows for the same side are one: whose satisfaction is the user's to refine
+        return _staff_side(a.name) == _staff_side(b.name)
     if _is_library(a) and _is_library(b):
-        if a.level2 is Level2.SATISFACTION:
-            return True  # one library satisfaction row: whose satisfaction is the user's to refine
         same_pattern = (a.precedents[0].source, a.precedents[0].line) == (b.precedents[0].source, b.precedents[0].line)
         same_template = a.precedents[0].name == b.precedents[0].name
         if (same_pattern or same_template) and not (FROM_BRIEF in a.inferred and FROM_BRIEF in b.inferred

@@ -70,6 +70,7 @@ class Triggers(BaseModel):
     name: list[str] = Field(default_factory=list)
     text: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    umbrella: list[str] = Field(default_factory=list)  # name words that only say "running costs" (运行经费)
     line: int | None = Field(default=None, alias="__line__")
 
 

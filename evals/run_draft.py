@@ -25,7 +25,7 @@ import numpy as np
 from assistant.check import check_table
 from assistant.corpus import load_documents
 from assistant.draft import PrecedentDrafter, _generic, default_finder
-from assistant.precedents import effective_level2, gather
+from assistant.precedents import effective_level2, gather, is_indicator_name
 from assistant.schema import FormKind, Indicator, Level1, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import level1_of
 
@@ -156,13 +156,15 @@ def evaluate(write: bool = True, use_library: bool = True) -> dict:
             if method == "precedent_drafter":
                 timings.append(elapsed)
             hits = matcher.matched(real, table.indicators)
+            named = [h for r, h in zip(real, hits) if is_indicator_name(r.name)]
             real_l2 = {level2_family(i.level2) for i in real if i.level2}
             draft_l2 = {level2_family(i.level2) for i in table.indicators}
             findings = check_table(table)
             rows[method].append({
                 "source": source, "form_kind": kind.value, "project": brief.name,
                 "recall": sum(hits) / len(hits), "level2_coverage": len(real_l2 & draft_l2) / len(real_l2) if real_l2 else 1.0,
-                "size": len(table.indicators), "real_size": len(real),
+                "size": len(table.indicators), "real_size": len(real), "hits": sum(hits),
+                "named_real": len(named), "named_hits": sum(named),
                 "errors": sum(f.severity.value == "error" for f in findings),
                 "warnings": sum(f.severity.value == "warning" for f in findings),
                 "error_codes": sorted({f.code for f in findings if f.severity.value == "error"}),
@@ -179,6 +181,10 @@ def _summarise(rows: list[dict]) -> dict:
     return {
         "projects": len(rows),
         "recall": round(statistics.mean(r["recall"] for r in rows), 3),
+        # the same, pooled over all real indicators (big tables weigh more), and over the rows whose
+        # 三级 is an indicator name at all (not a goal sentence or a date: is_indicator_name)
+        "recall_pooled": round(sum(r["hits"] for r in rows) / sum(r["real_size"] for r in rows), 3),
+        "recall_named": round(statistics.mean(r["named_hits"] / r["named_real"] for r in rows if r["named_real"]), 3),
         "level2_coverage": round(statistics.mean(r["level2_coverage"] for r in rows), 3),
         "mean_size": round(statistics.mean(r["size"] for r in rows), 1),
         "errors_per_draft": round(statistics.mean(r["errors"] for r in rows), 2),
@@ -193,14 +199,23 @@ def _write(result: dict) -> None:
     stem.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"# Draft evaluation, leave-one-source-out ({result['date']})", "",
              f"Match: same 一级 family and (e5 cosine ≥ {result['sim_threshold']} or bigram Dice ≥ {DICE_THRESHOLD}).", "",
-             "| method | projects | recall | 二级 coverage | mean size | errors/draft | drafts with errors | warnings/draft |",
-             "|---|---|---|---|---|---|---|---|"]
+             "recall: mean over projects of the share of its real 三级 matched (the target's measure); pooled: over all",
+             "real indicators; named: only real rows whose 三级 is an indicator name (not a goal sentence or a date).", "",
+             "| method | projects | recall | recall pooled | recall named | 二级 coverage | mean size | errors/draft | drafts with errors | warnings/draft |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for method, s in result["summary"].items():
-        lines.append(f"| {method} | {s['projects']} | {s['recall']} | {s['level2_coverage']} | {s['mean_size']} | "
+        lines.append(f"| {method} | {s['projects']} | {s['recall']} | {s['recall_pooled']} | {s['recall_named']} | "
+                     f"{s['level2_coverage']} | {s['mean_size']} | "
                      f"{s['errors_per_draft']} | {s['drafts_with_errors']} | {s['warnings_per_draft']} |")
     p95 = result["summary"]["precedent_drafter"].get("draft_p95_ms")
     lines += ["", f"precedent_drafter draft p95 (includes the index query): {p95} ms", "",
-              "## Per project (precedent drafter)", "", "| source | project | recall | 二级 cov | size | real | errors |",
+              "## Recall per source document", "", "| source | projects | " + " | ".join(result["rows"]) + " |",
+              "|---|---|" + "---|" * len(result["rows"])]
+    for source in dict.fromkeys(r["source"] for r in result["rows"]["precedent_drafter"]):
+        means = [statistics.mean(r["recall"] for r in rows if r["source"] == source) for rows in result["rows"].values()]
+        n = sum(1 for r in result["rows"]["precedent_drafter"] if r["source"] == source)
+        lines.append(f"| {source[:8]} | {n} | " + " | ".join(f"{m:.2f}" for m in means) + " |")
+    lines += ["", "## Per project (precedent drafter)", "", "| source | project | recall | 二级 cov | size | real | errors |",
               "|---|---|---|---|---|---|---|"]
     for r in result["rows"]["precedent_drafter"]:
         lines.append(f"| {r['source'][:8]} | {r['project'][:30]} | {r['recall']:.2f} | {r['level2_coverage']:.2f} | "

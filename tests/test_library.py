@@ -203,6 +203,11 @@ def test_types_of_the_unseen_briefs(case):
     ("安保服务采购项目", "购买安保服务", {"物业", "服务外包/购买服务"}, set()),  # 服务采购 is not 购置
     ("业务工作培训费", None, {"培训"}, set()),
     ("办公家具及自动化设备购置费", None, {"购置"}, set()),
+    # a name that only names a budget line: two signs in the description make a type
+    ("专项工作经费", "开展住房公积金政策宣传，制作宣传册并在公众号推送", {"宣传"}, set()),
+    ("其他运行经费", "单位办公楼水电费和冬季取暖费", {"运转保障"}, set()),
+    ("专项工作经费", "维护职工的合法权益，维护社会稳定", set(), set()),  # one loose word is no type
+    ("公务用车运行经费", "购置车载设备", {"运转保障"}, set()),  # a type word in the name still rules
 ])
 def test_main_and_secondary_types(name, description, main, also):
     found = types_for(name, description, facts=read_brief(name, description))
@@ -282,6 +287,29 @@ def test_the_budget_ceiling_is_kept_beside_a_unit_cost(drafter):
     table = drafter.draft(brief("全市招商引资工作推进会", "召开推进会2场，每场参会人员约150人", budget=12))
     assert row(table, "会议费").value == "≤12万元"
     assert row(table, "人均会议费").value == "≤400元/人"
+
+
+STAFF = re.compile(r"员工|干部职工|使用人员")
+
+
+@pytest.mark.parametrize("name,description,sides", [
+    # the staff who use the offices, and the public the description names: one row each
+    ("业务用房物业管理费", "为前来办理业务的群众营造良好的办事环境", [False, True]),
+    ("办公楼保洁及安保服务", "为办事群众提供整洁有序的环境", [False, True]),
+    ("办公、业务用房租赁经费", "租赁办公用房1800平方米", [True]),  # no public named: one staff row
+])
+def test_satisfaction_of_staff_and_of_the_public(drafter, name, description, sides):
+    rows = [i.name for i in drafter.draft(brief(name, description)).indicators if i.level2 is Level2.SATISFACTION]
+    assert sorted(bool(STAFF.search(n)) for n in rows) == sides, rows
+
+
+def test_common_rates_of_purchase_and_it_operations():
+    library_only = PrecedentDrafter(finder=lambda text, k: [], use_library=True)
+    bought = library_only.draft(brief("办公设备购置项目", "购置台式计算机40台"))
+    assert row(bought, "设备购置完成率").value == "≥95%"
+    ops = library_only.draft(brief("信息系统运维服务费", "机房、服务器和5条网络专线的日常运维"))
+    assert row(ops, "网络连通率").level2 is Level2.QUALITY
+    assert "网络连通率" not in {i.name for i in library_only.draft(brief("应用软件运维", "业务软件日常维护")).indicators}
 
 
 def test_a_brief_with_no_recognisable_type_keeps_the_drafters_rows(drafter, corpus_only):
