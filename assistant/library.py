@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from assistant.brief_facts import BriefFacts, detect_types, read_brief
 from assistant.library_patterns import (
+    ALWAYS,
     CEILING,
     COST,
     FROM_BRIEF,
@@ -134,10 +135,11 @@ def apply_library(rows: list[Indicator], brief: ProjectBrief, precedent_projects
     lib = library_rows([k for k, _ in kinds] + [library["generic"]], fill, {k.id for k, main in kinds if not main})
     if kinds:
         generic = f"corpus/library/{library['generic'].file}"
-        lib = [r for r in lib if _source(r) != generic or (FROM_BRIEF in r.inferred and r.level2 is Level2.QUANTITY)]
+        lib = [r for r in lib if _source(r) != generic or (FROM_BRIEF in r.inferred and r.level2 is Level2.QUANTITY)
+               or ALWAYS in r.inferred]
     merged = _merge(rows, lib, Relevance(kinds, brief))
     for row in merged:
-        row.inferred = [m for m in row.inferred if m not in (FROM_BRIEF, CEILING, SECONDARY)]
+        row.inferred = [m for m in row.inferred if m not in (FROM_BRIEF, CEILING, SECONDARY, ALWAYS)]
     return merged
 
 

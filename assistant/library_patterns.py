@@ -27,7 +27,7 @@ from assistant.values import format_number, parse_value
 DERIVATIONS = {"quantity", "deadline", "duration", "unit_cost", "budget"}
 COST = (Level2.COST, Level2.ECONOMIC_COST)
 # working marks on rows, removed before apply_library returns
-FROM_BRIEF, CEILING, SECONDARY = "from_brief", "ceiling", "secondary"
+FROM_BRIEF, CEILING, SECONDARY, ALWAYS = "from_brief", "ceiling", "secondary", "always"
 MAX_OBJECT = 10  # a longer object is a phrase, not a name part: fall back to the type's word
 
 
@@ -50,6 +50,7 @@ class Pattern(BaseModel):
     per_fact: bool = False
     optional: bool = False
     when: list[str] = Field(default_factory=list)
+    always: bool = False  # generic.yaml: kept beside a recognised type too (a row any project can carry)
     slots: dict[str, str] = Field(default_factory=dict)
     basis: Basis
     note: str
@@ -201,9 +202,8 @@ def library_rows(kinds: Iterable[ProjectType], fill: Fill, secondary: Iterable[s
             if pattern.when and not any(w in fill.facts.text for w in pattern.when):
                 continue
             made = _instantiate(kind, pattern, fill)
-            if kind.id in secondary:
-                for row in made:
-                    row.inferred.append(SECONDARY)
+            for row in made:
+                row.inferred += ([SECONDARY] if kind.id in secondary else []) + ([ALWAYS] if pattern.always else [])
             rows += made
     return rows
 

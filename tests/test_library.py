@@ -312,6 +312,19 @@ def test_common_rates_of_purchase_and_it_operations():
     assert "网络连通率" not in {i.name for i in library_only.draft(brief("应用软件运维", "业务软件日常维护")).indicators}
 
 
+def test_a_completion_rate_beside_a_single_dated_timeliness_row():
+    """Most forms measure 时效 as a rate (项目完成及时性 ≥90%): a type whose only 时效 row is a date
+    gets the generic rate beside it; a type with two 时效 rows keeps its own."""
+    library_only = PrecedentDrafter(finder=lambda text, k: [], use_library=True)
+    bought = library_only.draft(brief("办公设备购置项目", "购置台式计算机40台"))
+    timely = [i.name for i in bought.indicators if i.level2 is Level2.TIMELINESS]
+    assert timely == ["设备采购完成时间", "项目完成及时率"]
+    leased = library_only.draft(brief("办公用房租赁费", "租赁办公用房1800平方米"))
+    timely = [i.name for i in leased.indicators if i.level2 is Level2.TIMELINESS]
+    assert len(timely) == 2 and "项目完成及时率" not in timely
+    assert not {"always"} & {m for i in bought.indicators for m in i.inferred}
+
+
 def test_a_brief_with_no_recognisable_type_keeps_the_drafters_rows(drafter, corpus_only):
     b = brief("其他专项经费", "用于单位其他专项工作支出。", budget=10)
     assert types_for(b.name, b.description) == []
