@@ -268,7 +268,8 @@ def render(r: dict) -> str:
         lines.append(f"起草（热，{d['briefs']} 个不同项目）：draft_table p50/p95 {d['draft_table_ms']['p50']}/"
                      f"{d['draft_table_ms']['p95']} ms；suggest p50/p95 {d['suggest_ms']['p50']}/{d['suggest_ms']['p95']} ms")
     lines.append("端到端 = 每次查询都用模型嵌入查询文本；仅索引侧 = 查询向量已缓存（chroma 查询 + BM25 + 融合 + 结果）")
-    lines.append(f"峰值 RSS：真实语料部分结束时 {real['peak_rss_mb']} MB，全部（含 100k 合成）{r['peak_rss_mb']} MB")
+    sizes = "、".join(str(v["indicators"]) for k, v in r.items() if k.startswith("synthetic_")) or "无"
+    lines.append(f"峰值 RSS：真实语料部分结束时 {real['peak_rss_mb']} MB，全部（含合成 {sizes} 条）{r['peak_rss_mb']} MB")
     return "\n".join(lines)
 
 
