@@ -168,7 +168,8 @@ class PrecedentDrafter:
         total = next((c for c in clusters if _is_total_cost(c)), None)
         # a precedent's name only when it speaks of the same thing (租赁费用 for 房屋租赁费)
         own = total is not None and name_similarity(total.name, brief.name) >= 0.25
-        name = total.name if own else f"{_short_name(brief.name)}成本"
+        short = _short_name(brief.name)
+        name = total.name if own else (f"{short}成本" if len(short) <= 16 else "项目总成本")
         fitted = cost_ceiling(brief.budget)
         rows = [_indicator(Level2.COST, name, fitted, Basis.BUDGET, "预算批复",
                            total.precedents() if total else [])]

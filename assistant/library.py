@@ -201,8 +201,8 @@ def _fit_ceiling(rows: list[Indicator], lib: list[Indicator], relevance: Relevan
     named = next((r for r in lib if CEILING in r.inferred), None)
     if ceiling is not None:
         ceiling.inferred.append(CEILING)
-    if ceiling is None or named is None or relevance(ceiling) == 2:
-        return
+    if ceiling is None or named is None or relevance(ceiling) == 2 or len(relevance.primary) > 1:
+        return  # a project of two kinds (宣传 + 培训) keeps its own name: its budget pays for both
     ceiling.name, ceiling.explanation, ceiling.precedents = named.name, named.explanation, named.precedents
 
 

@@ -184,8 +184,14 @@ class Fill:
                 self.owners.setdefault(verb, kind.id)
 
     def mine(self, kind: ProjectType, q: Quantity) -> bool:
-        owner = self.owners.get(q.verb)
+        owner = self.owners.get(q.verb) or self._object_owner(q)
         return owner is None or owner == kind.id or kind.id == "generic"
+
+    def _object_owner(self, q: Quantity) -> str | None:
+        """"举办培训班3期": the verb says nothing, the thing counted (培训班) names its type."""
+        obj = q.object or q.pre_object or ""
+        found = [(len(word), kind) for word, kind in self.owners.items() if len(word) >= 2 and word in obj]
+        return max(found)[1] if found else None
 
     def year_text(self) -> str:
         return f"{self.brief.year}" if self.brief.year else "当"

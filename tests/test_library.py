@@ -312,6 +312,17 @@ def test_common_rates_of_purchase_and_it_operations():
     assert "网络连通率" not in {i.name for i in library_only.draft(brief("应用软件运维", "业务软件日常维护")).indicators}
 
 
+def test_a_project_of_two_kinds():
+    """宣传 and 培训 under one budget line: each count goes to its own kind, the ceiling keeps the
+    project's name (its budget pays for both), and both kinds' rows are there."""
+    table = PrecedentDrafter(finder=lambda text, k: [], use_library=True).draft(
+        brief("专项工作经费", "用于住房公积金政策宣传和业务培训，印制宣传册5000份，举办培训班3期", budget=54.97))
+    assert row(table, "培训班举办期数").value == "3期"
+    assert row(table, "宣传册印制数量").value == "5000份"
+    assert row(table, "专项工作成本").value == "≤54.97万元"
+    assert not [i for i in table.indicators if i.level2 is Level2.QUANTITY and "宣传" in i.name and i.value == "3期"]
+
+
 def test_a_completion_rate_beside_a_single_dated_timeliness_row():
     """Most forms measure 时效 as a rate (项目完成及时性 ≥90%): a type whose only 时效 row is a date
     gets the generic rate beside it; a type with two 时效 rows keeps its own."""
