@@ -52,7 +52,13 @@ def typical(parsed: list[ParsedValue]) -> ParsedValue | None:
     return ParsedValue(raw="", text="", kind=ValueKind.QUANTITY, operator=op, number=number, unit=unit)
 
 
-def fit_rate(values: list[str]) -> str | None:
+# Rates where less is better: 个贷逾期率 ≤1.5‰, 系统故障率 ≤5% (but 投诉下降率 ≥2% is a rise).
+_LOWER_IS_BETTER = re.compile(r"(?:逾期|故障|差错|事故|错案|失误|误差|流失|空置|投诉|出错|丢失|损坏)(?:比)?率$")
+
+
+def fit_rate(values: list[str], name: str | None = None) -> str | None:
+    """The precedents' typical rate. A bare "90%" in a target is a floor (合格率, 满意度) or, for a rate
+    where less is better (逾期率), a ceiling: with the indicator's name the operator is written."""
     t = typical([parse_value(v) for v in values])
     if t is None or t.unit not in RATE_UNITS:
         return None
@@ -60,6 +66,8 @@ def fit_rate(values: list[str]) -> str | None:
     op = t.operator
     if number >= 100 and op in (Operator.GE, Operator.GT):
         op = None  # "≥100%" cannot be exceeded: write 100%
+    if op is None and name and 0 < number < (100 if t.unit == "%" else 1000):
+        op = Operator.LE if _LOWER_IS_BETTER.search(name) else Operator.GE
     return f"{op.value if op else ''}{format_number(number)}{t.unit}"
 
 

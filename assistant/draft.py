@@ -215,7 +215,7 @@ def _fit(c: Cluster, values: list[str], brief: ProjectBrief, description: str | 
         return unit_cost(values, ptext, c.name)
     if kinds[ValueKind.DATE] and kinds[ValueKind.DATE] >= kinds[ValueKind.QUANTITY]:
         return Fitted(value=fit_date(values, brief.year) or values[0])
-    rate = fit_rate(values)
+    rate = fit_rate(values, c.name)
     if rate:
         return Fitted(value=rate)
     if kinds[ValueKind.QUANTITY]:

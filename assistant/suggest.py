@@ -68,7 +68,7 @@ def _typical(c: Cluster) -> str:
     unit = parse_value(values[0]).unit if values else None
     if c.level2 is Level2.COST and unit == "万元":
         return "≤预算（万元）"  # a total-cost ceiling is the project's own budget, not a precedent's
-    return fit_rate(values) or (values[0] if values else "")
+    return fit_rate(values, c.name) or (values[0] if values else "")
 
 
 def suggest(text: str, finder: ProjectFinder | None = None) -> Suggestion:
