@@ -7,6 +7,7 @@ corpus give the same table.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -168,8 +169,7 @@ class PrecedentDrafter:
         total = next((c for c in clusters if _is_total_cost(c)), None)
         # a precedent's name only when it speaks of the same thing (租赁费用 for 房屋租赁费)
         own = total is not None and name_similarity(total.name, brief.name) >= 0.25
-        short = _short_name(brief.name)
-        name = total.name if own else (f"{short}成本" if len(short) <= 16 else "项目总成本")
+        name = total.name if own else cost_name(brief.name)
         fitted = cost_ceiling(brief.budget)
         rows = [_indicator(Level2.COST, name, fitted, Basis.BUDGET, "预算批复",
                            total.precedents() if total else [])]
@@ -268,6 +268,16 @@ def _generic(level2: Level2, brief: ProjectBrief) -> Indicator:
     row = _indicator(level2, name, fitted, basis, note, [])
     row.inferred.append("generic")
     return row
+
+
+def cost_name(project: str) -> str:
+    """The ceiling row named as forms name it: a name that already says money (抵押手续费, 专项工作经费,
+    建设款) stays whole — "抵押手续成本" would not read —, others get 成本; a long one 项目总成本."""
+    s = re.sub(r"\s+", "", project or "")
+    s = s[:-2] if s.endswith("项目") and len(s) > 3 else s
+    if not 2 <= len(s) <= 16:
+        return "项目总成本"
+    return s if re.search(r"(?:费|费用|经费|款|资金)$", s) else f"{_short_name(s)}成本"
 
 
 def _short_name(name: str) -> str:

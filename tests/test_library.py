@@ -319,7 +319,7 @@ def test_a_project_of_two_kinds():
         brief("专项工作经费", "用于住房公积金政策宣传和业务培训，印制宣传册5000份，举办培训班3期", budget=54.97))
     assert row(table, "培训班举办期数").value == "3期"
     assert row(table, "宣传册印制数量").value == "5000份"
-    assert row(table, "专项工作成本").value == "≤54.97万元"
+    assert row(table, "专项工作经费").value == "≤54.97万元"
     assert not [i for i in table.indicators if i.level2 is Level2.QUANTITY and "宣传" in i.name and i.value == "3期"]
 
 
