@@ -339,10 +339,10 @@ def detect_types(name: str, description: str | None, triggers: dict[str, tuple[l
     trigger words weigh as the name's would ("其他运行经费：发送12329短信通知…" is a hotline contract)."""
     name = clean(name or "")
     text = clean(description or "")[:4000]
-    umbrella = [w for w in umbrella if w in name]
-    specific = any(w in name and w not in umbrella and not any(w in u for u in umbrella)
-                   for kind, (name_words, _, exclude) in triggers.items()
-                   if not any(x in name for x in exclude) for w in name_words)
+    umbrella = [u for u in umbrella if u in name]
+    said = {w for name_words, _, exclude in triggers.values() if not any(x in name for x in exclude)
+            for w in name_words if w in name}
+    specific = any(not any(w in u for u in umbrella) for w in said)  # a type word beyond the budget line
     text_weight = TEXT_WEIGHT if specific else UMBRELLA_TEXT_WEIGHT
     scores: dict[str, int] = {}
     for kind, (name_words, text_words, exclude) in triggers.items():

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from assistant.schema import Basis, FormKind, Level1, Level2, Precedent
 
 
-class PrecedentHit(BaseModel):
-    """A past indicator with its score and full provenance."""
+class _Hit(BaseModel):
+    """What every hit carries: its scores and where it stands in the corpus."""
 
     score: float
     dense: float | None = None  # cosine similarity of the texts
@@ -24,6 +24,18 @@ class PrecedentHit(BaseModel):
     year: int | None
     form_kind: FormKind | None
     project: str
+
+    @staticmethod
+    def _common(meta: dict, score: float, dense: float | None, lexical: float | None) -> dict:
+        return dict(score=score, dense=dense, lexical=lexical, key=meta["key"], source=meta["source"],
+                    line=meta.get("line") or None, city=meta["city"], unit=meta["unit"],
+                    year=meta.get("year") or None, form_kind=_enum(FormKind, meta.get("form_kind")),
+                    project=meta["project"])
+
+
+class PrecedentHit(_Hit):
+    """A past indicator with its score and full provenance."""
+
     level1: Level1 | None
     level2: Level2 | None
     name: str
@@ -33,10 +45,7 @@ class PrecedentHit(BaseModel):
 
     @classmethod
     def from_meta(cls, meta: dict, score: float, dense: float | None, lexical: float | None) -> PrecedentHit:
-        return cls(score=score, dense=dense, lexical=lexical, key=meta["key"], source=meta["source"],
-                   line=meta.get("line") or None, city=meta["city"], unit=meta["unit"],
-                   year=meta.get("year") or None, form_kind=_enum(FormKind, meta.get("form_kind")),
-                   project=meta["project"], level1=_enum(Level1, meta.get("level1")),
+        return cls(**cls._common(meta, score, dense, lexical), level1=_enum(Level1, meta.get("level1")),
                    level2=_enum(Level2, meta.get("level2")), name=meta["name"], value=meta["value"],
                    basis=_enum(Basis, meta.get("basis")), basis_note=meta.get("basis_note") or None)
 
@@ -46,20 +55,9 @@ class PrecedentHit(BaseModel):
                          source=self.source, line=self.line, score=self.score)
 
 
-class ProjectHit(BaseModel):
+class ProjectHit(_Hit):
     """A past project (name, 资金用途, goals) similar to a description."""
 
-    score: float
-    dense: float | None = None
-    lexical: float | None = None
-    key: str
-    source: str
-    line: int | None
-    city: str
-    unit: str
-    year: int | None
-    form_kind: FormKind | None
-    project: str
     purpose: str | None
     budget: float | None  # 年度资金总额, 万元
     indicators: int
@@ -67,10 +65,7 @@ class ProjectHit(BaseModel):
     @classmethod
     def from_meta(cls, meta: dict, score: float, dense: float | None, lexical: float | None) -> ProjectHit:
         budget = meta.get("budget")
-        return cls(score=score, dense=dense, lexical=lexical, key=meta["key"], source=meta["source"],
-                   line=meta.get("line") or None, city=meta["city"], unit=meta["unit"],
-                   year=meta.get("year") or None, form_kind=_enum(FormKind, meta.get("form_kind")),
-                   project=meta["project"], purpose=meta.get("purpose") or None,
+        return cls(**cls._common(meta, score, dense, lexical), purpose=meta.get("purpose") or None,
                    budget=budget if budget is not None and budget >= 0 else None,
                    indicators=int(meta.get("indicators") or 0))
 

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from app_env import REPO, prepared_data_dir
+from servers import free_port, running, wait_until_up
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,49 +29,23 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit not healthy after {timeout}s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     base = tmp_path_factory.mktemp("e2e")
     data = prepared_data_dir(base)
-    port = _free_port()
+    port = free_port()
     log = base / "streamlit.log"
     env = {**os.environ, "JX_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
     streamlit = Path(sys.executable).with_name("streamlit")
     cmd = [str(streamlit), "run", "assistant/app.py", "--server.port", str(port), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none"]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc, log)
-        yield url
+        with running(cmd, log, cwd=REPO, env=env) as proc:
+            wait_until_up(f"{url}/_stcore/health", proc, log, timeout=90, ready=lambda body: body.strip() == b"ok")
+            yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         if "Traceback" in log.read_text():
             print(log.read_text()[-4000:])
 

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port, running, wait_until_up
 from test_index import (
     FILTERS,
     PARAPHRASES,
@@ -29,46 +26,16 @@ CHROMA = Path(sys.executable).parent / "chroma"
 pytestmark = pytest.mark.integration
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_heartbeat(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"chroma run exited with {proc.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"chroma run did not answer within {timeout}s:\n{log.read_text(errors='replace')[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     if not CHROMA.exists():
         pytest.skip(f"{CHROMA} not installed")
     base = tmp_path_factory.mktemp("chroma-server")
     port, log = free_port(), base / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([str(CHROMA), "run", "--path", str(base / "data"), "--host", "127.0.0.1",
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-    try:
-        wait_for_heartbeat(port, proc, log)
+    cmd = [str(CHROMA), "run", "--path", str(base / "data"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, log, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"}) as proc:
+        wait_until_up(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, log, timeout=60)
         yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def server_settings(chroma_server, data_dir: Path) -> Settings:
