@@ -27,7 +27,7 @@ index: setup
 	$(PY) -m assistant index
 
 run: index
-	$(VENV)/bin/streamlit run assistant/app.py --server.headless true --server.address 127.0.0.1 \
+	$(VENV)/bin/streamlit run assistant/ui/app.py --server.headless true --server.address 127.0.0.1 \
 		--server.port 8501 --browser.gatherUsageStats false --client.toolbarMode minimal
 
 # Debian's chromium (and a CJK font) for the end-to-end test; `playwright install` cannot download here.

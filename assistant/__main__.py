@@ -19,7 +19,7 @@ def _print_json(obj) -> None:
 
 
 def cmd_ingest(args) -> int:
-    from assistant.corpus import ingest
+    from assistant.corpus.store import ingest
 
     settings = get_settings()
     target = Path(args.out) if args.out else (settings.user_forms_dir if args.user else settings.forms_dir)
@@ -36,7 +36,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_corpus(args) -> int:
-    from assistant.corpus import iter_records, load_documents, stats, to_jsonl
+    from assistant.corpus.store import iter_records, load_documents, stats, to_jsonl
 
     docs = load_documents()
     if args.stats:
@@ -48,7 +48,7 @@ def cmd_corpus(args) -> int:
 
 
 def cmd_index(args) -> int:
-    from assistant.index import build_index, index_exists
+    from assistant.search.index import build_index, index_exists
 
     if args.if_missing and index_exists():
         print("索引已存在，跳过（语料有改动时请运行 python -m assistant index）")
@@ -59,7 +59,7 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from assistant.index import search_precedents
+    from assistant.search.index import search_precedents
 
     filters = {k: v for k, v in {"city": args.city, "year": args.year, "level1": args.level1,
                                  "level2": args.level2, "form_kind": args.form_kind}.items() if v}
@@ -76,7 +76,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_suggest(args) -> int:
-    from assistant.suggest import suggest
+    from assistant.drafting.suggest import suggest
 
     result = suggest(args.text)
     if args.json:
@@ -87,8 +87,8 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from assistant.brief import parse_budget
-    from assistant.draft import draft_table
+    from assistant.drafting.brief import parse_budget
+    from assistant.drafting.draft import draft_table
     from assistant.schema import ProjectBrief
 
     budget = parse_budget(args.budget) if args.budget is not None else None
@@ -98,7 +98,7 @@ def cmd_draft(args) -> int:
     if args.json:  # the contract: project_name, year, budget, goals, indicators[…] (README)
         print(table.model_dump_json(indent=1))
     else:
-        from assistant.render import table_markdown
+        from assistant.chat.render import table_markdown
 
         print(table_markdown(table))
     return 0
@@ -112,7 +112,7 @@ def _load_table(path: Path):
             return TargetTable.model_validate_json(path.read_text(encoding="utf-8"))
         except (ValueError, OSError) as exc:
             raise AssistantError(f"{path.name}：不是有效的绩效目标表 JSON（{str(exc)[:100]}）") from exc
-    from assistant.ingest import read_source
+    from assistant.corpus.readers import read_source
 
     doc = read_source(path)
     if not doc.projects:
@@ -121,7 +121,7 @@ def _load_table(path: Path):
 
 
 def cmd_check(args) -> int:
-    from assistant.check import check_table
+    from assistant.review.check import check_table
 
     table = _load_table(Path(args.file))
     findings = check_table(table)
@@ -138,7 +138,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from assistant import export
+    from assistant.output import export
 
     table = _load_table(Path(args.file))
     out = Path(args.out)

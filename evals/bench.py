@@ -33,10 +33,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import index_store as store  # noqa: E402
+from assistant.search import index_store as store  # noqa: E402
 from assistant.config import Settings, get_settings  # noqa: E402
-from assistant.corpus import iter_records, load_documents  # noqa: E402
-from assistant.index import PrecedentIndex  # noqa: E402
+from assistant.corpus.store import iter_records, load_documents  # noqa: E402
+from assistant.search.index import PrecedentIndex  # noqa: E402
 
 CASES = ROOT / "evals" / "retrieval_cases.jsonl"
 
@@ -175,9 +175,9 @@ PROJECT_TYPES = ["房屋租赁费", "物业管理费", "营业大厅运转费", 
 
 def bench_drafting(n_rounds: int = 2) -> dict:
     """Warm draft_table and suggest latency over distinct briefs (no query repeats, so no cache hits)."""
-    from assistant.draft import PrecedentDrafter
+    from assistant.drafting.draft import PrecedentDrafter
     from assistant.schema import ProjectBrief
-    from assistant.suggest import suggest
+    from assistant.drafting.suggest import suggest
 
     drafter = PrecedentDrafter()
     drafter.draft(ProjectBrief(name="预热项目", budget=10, year=2025))  # model, index view, library
@@ -206,7 +206,7 @@ def main() -> int:
     parser.add_argument("--text", help="also write the summary to this file")
     args = parser.parse_args()
 
-    from assistant.embedder import load_embedder
+    from assistant.search.embedder import load_embedder
 
     results: dict = {"cpus": os.cpu_count(), "load_average": os.getloadavg()[0],
                      "torch_threads": get_settings().torch_threads}

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.check import check_table
-from assistant.corpus import load_documents
-from assistant.draft import PrecedentDrafter, _generic, default_finder
-from assistant.precedents import effective_level2, gather, is_indicator_name
+from assistant.review.check import check_table
+from assistant.corpus.store import load_documents
+from assistant.drafting.draft import PrecedentDrafter, _generic, default_finder
+from assistant.drafting.precedents import effective_level2, gather, is_indicator_name
 from assistant.schema import FormKind, Indicator, Level1, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import level1_of
 
@@ -53,7 +53,7 @@ class Matcher:
     """Same meaning = e5 cosine ≥ SIM_THRESHOLD or character-bigram Dice ≥ DICE_THRESHOLD."""
 
     def __init__(self):
-        from assistant.embedder import get_embedder
+        from assistant.search.embedder import get_embedder
 
         self.embedder = get_embedder()
         self.cache: dict[str, np.ndarray] = {}
@@ -66,7 +66,7 @@ class Matcher:
         return np.stack([self.cache[n] for n in names]) if names else np.zeros((0, 1))
 
     def matched(self, real: list[Indicator], drafted: list[Indicator]) -> list[bool]:
-        from assistant.precedents import name_similarity
+        from assistant.drafting.precedents import name_similarity
 
         out = []
         for r in real:
@@ -107,9 +107,9 @@ def nearest_project_baseline(finder) -> Callable[[ProjectBrief], TargetTable]:
 
 
 def generic_baseline(brief: ProjectBrief) -> TargetTable:
-    from assistant.draft import place_cost
-    from assistant.adapt import cost_ceiling
-    from assistant.draft import _indicator
+    from assistant.drafting.draft import place_cost
+    from assistant.drafting.adapt import cost_ceiling
+    from assistant.drafting.draft import _indicator
     from assistant.schema import Basis, Funds
     from assistant.taxonomy import Variant
 

@@ -26,13 +26,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import index_store as store  # noqa: E402
+from assistant.search import index_store as store  # noqa: E402
 from assistant.config import Settings, get_settings  # noqa: E402
-from assistant.corpus import load_documents  # noqa: E402
-from assistant.embedder import get_embedder  # noqa: E402
-from assistant.index import FUSION, LEXICAL_WEIGHT, PrecedentIndex, clean_query, fuse  # noqa: E402
-from assistant.index_view import View  # noqa: E402
-from assistant.lexical import char_ngrams, jieba_words  # noqa: E402
+from assistant.corpus.store import load_documents  # noqa: E402
+from assistant.search.embedder import get_embedder  # noqa: E402
+from assistant.search.index import FUSION, LEXICAL_WEIGHT, PrecedentIndex, clean_query, fuse  # noqa: E402
+from assistant.search.index_view import View  # noqa: E402
+from assistant.search.lexical import char_ngrams, jieba_words  # noqa: E402
 
 CASES = ROOT / "evals" / "retrieval_cases.jsonl"
 RESULTS = ROOT / "evals" / "results"
@@ -47,9 +47,9 @@ METHODS = [
     ("fused: cosine + 0.2·coverage (jieba)", "weighted", {"weight": 0.2}, "jieba"),
     *[(f"fused: RRF k={k}", "rrf", {"rrf_k": k}, "char") for k in (10, 60)],
 ]
-# the fusion assistant/index.py uses
+# the fusion assistant/search/index.py uses
 CHOSEN = next(m for m in METHODS if m[1] == FUSION and m[2].get("weight") == LEXICAL_WEIGHT and m[3] == "char")
-# What an indicator is embedded as (assistant.index_store.indicator_text is the chosen one).
+# What an indicator is embedded as (assistant.search.index_store.indicator_text is the chosen one).
 TEXT_VARIANTS = {
     "name": lambda rec: rec.name,
     "二级 + name (chosen)": store.indicator_text,
@@ -292,7 +292,7 @@ def render(report: dict) -> str:
     lines += ["## Choice", "", "Rule: a fusion at least as good as the better single method (dense, or either "
               "BM25) on hit@1, hit@5 and MRR in both query sets; among those, the best hit@5 over all "
               "queries, then MRR.", "", f"Chosen: **{report.get('chosen') or 'none qualifies'}** "
-              f"(assistant/index.py uses FUSION={report['fusion_in_code']}).", ""]
+              f"(assistant/search/index.py uses FUSION={report['fusion_in_code']}).", ""]
     if report.get("text_variants"):
         lines += ["## What an indicator is embedded as (indicator queries only)", "",
                   "| text | method | cases hit@5 | cases MRR | leave-one-out hit@5 | leave-one-out MRR |",

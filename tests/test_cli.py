@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from app_env import REPO, prepared_data_dir
-from assistant.corpus import iter_records
+from assistant.corpus.store import iter_records
 
 RECORD_KEYS = {"source", "city", "unit", "year", "form_kind", "project", "level1", "level2", "name", "value",
                "basis", "inferred", "actual", "score"}
@@ -125,8 +125,8 @@ def test_bad_input_is_one_chinese_line(args, message):
 
 def test_check_reads_an_imported_seed_form(tmp_path):
     # the standard-table readers feed `check` too: export a seed project, check the file
-    from assistant.corpus import load_documents
-    from assistant.export import to_xlsx
+    from assistant.corpus.store import load_documents
+    from assistant.output.export import to_xlsx
 
     table = next(p.table for d in load_documents() for p in d.projects if p.table.project_name == "房屋租赁费")
     path = tmp_path / "rent.xlsx"

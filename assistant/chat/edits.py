@@ -1,0 +1,291 @@
+"""Revisions of a drafted table, as the chat (and the sidebar) asks for them.
+
+Pure functions over a TargetTable: find rows by number or name, set a field, move the budget or the
+year through the table (cost ceiling, funds, dates, goals), and place a new row in the tree order.
+Each returns Chinese lines saying what changed, so the chat can report exactly that.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.drafting.adapt import DEFAULT_BASIS
+from assistant.drafting.draft import EXPLANATION, annual_goals, midterm_goals
+from assistant.errors import AssistantError
+from assistant.chat.intents import FOCUS_WORDS, level2_word, row_number
+from assistant.drafting.precedents import clean_name, name_similarity, normalize_name
+from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
+from assistant.taxonomy import Variant, classify_basis, level1_of
+from assistant.values import ValueKind, format_number, parse_value
+
+COST_LEVEL2 = (Level2.COST, Level2.ECONOMIC_COST)
+FIELD_LABEL = {"value": "指标值", "midterm": "中期指标值", "basis": "指标值确定依据", "name": "指标名称",
+               "explanation": "指标解释"}
+LEVEL1_ORDER = [Level1.OUTPUT, Level1.COST, Level1.BENEFIT, Level1.SATISFACTION]
+LEVEL2_ORDER = list(Level2)
+
+
+def money(number: float | None) -> str:
+    return "未填" if number is None else format_number(round(number, 2))
+
+
+def row_label(table: TargetTable, i: int) -> str:
+    return f"第{i + 1}行「{table.indicators[i].name}」"
+
+
+# --- finding rows ----------------------------------------------------------------------------
+
+def resolve_rows(table: TargetTable, target: str | None, focus: int | None) -> list[int]:
+    """Rows a phrase points at: "第3个", "这个指标" (the focused row), a name, or a 二级 ("满意度")."""
+    rows = table.indicators
+    if not rows:
+        raise AssistantError("表中还没有指标。")
+    if not target or FOCUS_WORDS.match(target):
+        if focus is not None and 0 <= focus < len(rows):
+            return [focus]
+        raise AssistantError("请告诉我是第几个指标，例如“第3个指标”。")
+    n = row_number(target)
+    if n is not None:
+        if 1 <= n <= len(rows):
+            return [n - 1]
+        raise AssistantError(f"没有第{n}个指标：当前共 {len(rows)} 个指标。")
+    key = normalize_name(target)
+    names = [normalize_name(r.name) for r in rows]
+    for matcher in (lambda n: n == key, lambda n: key in n or (len(n) >= 2 and n in key)):
+        hits = [i for i, name in enumerate(names) if key and matcher(name)]
+        if hits:
+            return hits
+    level2 = level2_word(target)
+    if level2:
+        same = (lambda l2: l2 in COST_LEVEL2) if level2 in COST_LEVEL2 else (lambda l2: l2 is level2)
+        hits = [i for i, r in enumerate(rows) if same(r.level2)]
+        if hits:
+            return hits
+    score, best = max((name_similarity(target, r.name), i) for i, r in enumerate(rows))
+    if score >= 0.5:
+        return [best]
+    listing = "；".join(f"{i + 1}. {r.name}" for i, r in enumerate(rows))
+    raise AssistantError(f"没有找到「{target}」对应的指标。当前指标：{listing}")
+
+
+# --- setting a field ---------------------------------------------------------------------------
+
+def set_field(row: Indicator, field: str, new: str) -> str:
+    """Set one field of a row; returns the old text."""
+    if field in ("value", "midterm"):
+        kind = parse_value(new).kind
+        if kind in (ValueKind.EMPTY, ValueKind.PLACEHOLDER):
+            raise AssistantError(f"指标值不能为空或占位符（{new or '空'}）：请填写具体数值，例如 ≥95%、100%、≥20条。")
+    if field == "value":
+        old = row.value
+        row.value = new
+        if row.midterm_value == old:
+            row.midterm_value = new
+        row.needs_input, row.question = False, None
+    elif field == "midterm":
+        old, row.midterm_value = row.midterm_value or "", new
+    elif field == "basis":
+        old = row.basis_note or (row.basis.value if row.basis else "")
+        row.basis, row.basis_note = classify_basis(new), new
+    elif field == "name":
+        old, row.name = row.name, clean_name(new)[:100] or row.name
+    elif field == "explanation":
+        old, row.explanation = row.explanation or "", new[:300]
+    else:
+        raise AssistantError(f"无法修改这一项：{field}")
+    return old
+
+
+def with_unit_of(old: str, new: str) -> str:
+    """"满意度改为95" keeps the row's unit: 95 → 95%; "租赁面积改成2000" → 2000平方米."""
+    p, before = parse_value(new), parse_value(old)
+    if p.kind is ValueKind.QUANTITY and p.unit is None and before.kind is ValueKind.QUANTITY and before.unit:
+        return new + before.unit
+    return new
+
+
+# --- budget and year run through the whole table -------------------------------------------
+
+def apply_budget(table: TargetTable, old: float | None, new: float, years: int) -> list[str]:
+    """The funds, the total-cost ceiling row(s) and the goals follow a new budget (万元)."""
+    lines = [f"预算：{money(old)} 万元 → {money(new)} 万元"]
+    funds = table.funds_annual or Funds()
+    if funds.fiscal is not None and funds.fiscal == funds.total and not funds.other:
+        funds.fiscal = new
+    funds.total, table.funds_annual = new, funds
+    mid = table.funds_midterm
+    if mid and mid.total is not None and old and abs(mid.total - old * years) < 0.005:
+        mid.total = round(new * years, 4)
+    changed = False
+    for i, row in enumerate(table.indicators):
+        if not _is_total_cost(row, old, new):
+            continue
+        before, row.value = row.value, f"≤{money(new)}万元"
+        row.needs_input, row.question = False, None
+        if years > 1 and row.midterm_value is not None:
+            row.midterm_value = f"≤{money(new * years)}万元"
+        lines.append(f"{row_label(table, i)}：{before or '（空）'} → {row.value}")
+        changed = True
+    if not changed:
+        lines.append("表中没有总成本指标；可以说“加一个成本指标”。")
+    if old is not None:
+        swap = lambda text: text.replace(f"{money(old)}万元", f"{money(new)}万元")  # noqa: E731
+        table.goals_annual = [swap(g) for g in table.goals_annual]
+        table.goals_midterm = [swap(g) for g in table.goals_midterm]
+    return lines
+
+
+def _is_total_cost(row: Indicator, old: float | None, new: float) -> bool:
+    """A cost row in 万元 that carries the budget (or is still empty), not a smaller sub-item."""
+    if row.level2 not in COST_LEVEL2 and row.level1 is not Level1.COST:
+        return False
+    if not row.value.strip():
+        return True
+    p = row.parsed
+    if p.unit != "万元" or p.number is None:
+        return False
+    return old is None or abs(p.number - old) < 0.005 or p.number > new
+
+
+def apply_year(table: TargetTable, old: int | None, new: int, years: int) -> list[str]:
+    """Dates inside values, the period and the goals move from the old project years to the new ones."""
+    lines = [f"年度：{old or '未填'} → {new}"]
+    table.year = new
+    if old is None:
+        table.start_year = new
+        return lines
+    delta, span = new - old, range(old, old + max(years, 1))
+
+    def shift(text: str | None) -> str | None:
+        if not text:
+            return text
+        return re.sub(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[-—–至到~]))",
+                      lambda m: str(int(m.group(1)) + delta) if int(m.group(1)) in span else m.group(1), text)
+
+    table.start_year = new if table.start_year in (None, old) else table.start_year
+    table.period = shift(table.period)
+    for i, row in enumerate(table.indicators):
+        before = row.value
+        row.value, row.midterm_value = shift(row.value) or "", shift(row.midterm_value)
+        if row.value != before:
+            lines.append(f"{row_label(table, i)}：{before} → {row.value}")
+    table.goals_annual = [shift(g) or "" for g in table.goals_annual]
+    table.goals_midterm = [shift(g) or "" for g in table.goals_midterm]
+    return lines
+
+
+# --- goals follow the indicators while they are still the drafter's ----------------------------
+
+def goals_are_drafted(table: TargetTable, brief: ProjectBrief) -> tuple[bool, bool]:
+    """Are the annual / mid-term goals still exactly what the drafter writes for this table?"""
+    annual = table.goals_annual == annual_goals(table, brief)
+    mid = table.goals_midterm == (midterm_goals(table, brief) if brief.period_years > 1 else [])
+    return annual, mid
+
+
+def with_goals(table: TargetTable, before: ProjectBrief, after: Callable[[], ProjectBrief],
+               change: Callable[[], list[str]]) -> list[str]:
+    """Apply a change; rewrite the goals from the new table unless the user wrote their own."""
+    annual, mid = goals_are_drafted(table, before)
+    lines = change()
+    brief = after()
+    if annual:
+        table.goals_annual = annual_goals(table, brief)
+    if mid and brief.period_years > 1:
+        table.goals_midterm = midterm_goals(table, brief)
+    return lines
+
+
+# --- new rows ------------------------------------------------------------------------------------
+
+# Rows to add when the precedents have no (further) cluster for a 二级: the standard tree's plain ones.
+GENERIC: dict[Level2, list[tuple[str, str]]] = {
+    Level2.QUANTITY: [("{short}任务完成数量", "≥1项"), ("服务保障次数", "≥1次")],
+    Level2.QUALITY: [("{short}验收合格率", "100%"), ("服务质量达标率", "≥95%")],
+    Level2.TIMELINESS: [("{short}完成时间", "{year}年12月31日前"), ("资金支付及时率", "100%")],
+    Level2.COST: [("{short}成本", "≤{budget}万元")],
+    Level2.SOCIAL: [("保障业务正常开展", "≥95%"), ("业务正常运转率", "≥95%")],
+    Level2.SUSTAINABLE: [("持续发挥作用年限", "≥1年")],
+    Level2.SATISFACTION: [("服务对象满意度", "≥90%"), ("缴存职工满意度", "≥90%"), ("本单位职工满意度", "≥90%")],
+}
+_ASK_NUMBER = {Level2.QUANTITY, Level2.SUSTAINABLE}
+
+
+def short_name(name: str) -> str:
+    s = name.strip()
+    for suffix in ("项目", "经费", "资金", "费用"):
+        if s.endswith(suffix) and len(s) > len(suffix) + 1:
+            s = s[: -len(suffix)]
+    return s
+
+
+def generic_row(level2: Level2, brief: ProjectBrief, existing: list[str]) -> Indicator | None:
+    """The first plain row for this 二级 whose name the table does not already use."""
+    for name_t, value_t in GENERIC.get(level2, []):
+        name = name_t.format(short=short_name(brief.name))
+        if any(name_similarity(name, e) >= 0.5 for e in existing):
+            continue
+        if "{budget}" in value_t and brief.budget is None:
+            continue
+        value = value_t.format(year=brief.year or "当", budget=money(brief.budget))
+        row = plain_row(level2, name, value)
+        if level2 in _ASK_NUMBER:
+            row.needs_input, row.question = True, f"「{name}」是多少？请按项目实际填写。"
+        return row
+    return None
+
+
+def plain_row(level2: Level2, name: str, value: str) -> Indicator:
+    basis, note = DEFAULT_BASIS.get(level2, (Basis.PLAN, "年度工作计划"))
+    return Indicator(level1=level1_of(level2), level2=level2, name=name, value=value, basis=basis,
+                     basis_note=note, explanation=EXPLANATION.get(level2, "").format(name=name),
+                     inferred=["generic"])
+
+
+def variant_of(table: TargetTable) -> Variant:
+    return Variant.MOF_2021 if any(r.level1 is Level1.COST for r in table.indicators) else Variant.PROVINCIAL
+
+
+def place(row: Indicator, variant: Variant) -> None:
+    """成本 under 产出 or as its own 一级, as the rest of the table has it."""
+    if row.level2 in COST_LEVEL2:
+        if variant is Variant.MOF_2021:
+            row.level1, row.level2 = Level1.COST, Level2.ECONOMIC_COST
+        else:
+            row.level1, row.level2 = Level1.OUTPUT, Level2.COST
+    elif row.level2 is not None:
+        row.level1 = level1_of(row.level2, variant)
+
+
+def insert_row(table: TargetTable, row: Indicator) -> int:
+    """Insert after the last row that comes before it in the 一级/二级 order; returns its index."""
+    def key(r: Indicator) -> tuple[int, int]:
+        l1 = LEVEL1_ORDER.index(r.level1) if r.level1 in LEVEL1_ORDER else 9
+        l2 = LEVEL2_ORDER.index(r.level2) if r.level2 in LEVEL2_ORDER else 99
+        return l1, l2
+
+    position = 0
+    for i, existing in enumerate(table.indicators):
+        if key(existing) <= key(row):
+            position = i + 1
+    table.indicators.insert(position, row)
+    return position
+
+
+_OPERATOR_START = re.compile(r"[≥≤<>=]|不低于|不少于|不超过|不高于|大于|小于|达到|控制在")
+
+
+def split_name_value(text: str) -> tuple[str, str | None]:
+    """"缴存职工满意度≥90%" → (name, "≥90%"); "租赁面积 1800平方米" → (name, "1800平方米")."""
+    s = re.sub(r"^(?:指标)?[:：,，\s]*", "", text.strip())
+    m = _OPERATOR_START.search(s)
+    if m and m.start() > 0:
+        return _bare(s[: m.start()]), s[m.start():].strip()
+    m = re.search(r"(?:[:：,，\s]+|为|是|指标值为?|值为?)\s*(?=\d)", s)
+    if m and m.start() > 0:
+        return _bare(s[: m.start()]), s[m.end():].strip()
+    return _bare(s), None
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"(?:的)?(?:指标值|指标)?[:：,，\s]*$", "", name.strip()) or name.strip()

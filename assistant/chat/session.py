@@ -1,0 +1,460 @@
+"""ChatSession.turn(text) → Reply: the conversation, in pure Python (the app is only glue).
+
+The state (brief, current draft, history) is a pydantic model, so it can be saved and restored as
+JSON (drafts autosave in the app). The non-LLM path understands the phrasings preparers use:
+questions about a project type, requests to draft, revisions, checks, exports and explanations.
+What a message means is read in intents.py, table revisions are in edits.py, and the wording of
+the answers in replies.py; this module holds the state and the conversation between them.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from pydantic import BaseModel, Field
+
+from assistant.chat import edits, intents, replies
+from assistant.drafting.brief import MAX_TEXT, parse_budget, parse_year, trim_text
+from assistant.review.check import check_table
+from assistant.drafting.draft import Drafter, PrecedentDrafter, ProjectFinder, default_finder
+from assistant.errors import AssistantError
+from assistant.chat.intents import Intent
+from assistant.drafting.precedents import Cluster, cluster, find_candidates, name_similarity
+from assistant.chat.render import findings_markdown
+from assistant.schema import Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
+from assistant.drafting.suggest import suggest
+from assistant.taxonomy import infer_level2
+from assistant.values import clean
+
+
+class BriefState(BaseModel):
+    """What the sidebar shows (项目信息); filled by the form or by what the user says in chat."""
+
+    name: str | None = None
+    budget: float | None = None  # 万元
+    year: int | None = None
+    period_years: int = 1
+    department: str | None = None
+    implementing_unit: str | None = None
+    description: str | None = None  # 资金用途
+
+
+class Message(BaseModel):
+    role: str  # "user" | "assistant"
+    text: str
+
+
+class SessionState(BaseModel):
+    brief: BriefState = Field(default_factory=BriefState)
+    table: TargetTable | None = None
+    history: list[Message] = Field(default_factory=list)
+    pending: str | None = None  # the intent waiting for an answer (e.g. "draft" waiting for the budget)
+    focus: int | None = None  # 0-based row last revised, added or explained: "这个指标"
+    topic: str | None = None  # the project type last asked about ("租赁费"), offered as a name
+
+
+class Reply(BaseModel):
+    text: str  # Markdown, Chinese
+    action: str  # suggest | draft | ask | revise | check | export | explain | help | error
+    table: TargetTable | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    precedents: list[Precedent] = Field(default_factory=list)
+
+
+# --- the session -----------------------------------------------------------------------------
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = MAX_TEXT  # a 100 kB paste is cut here; the rest is never parsed or stored
+# Minimum value quality of a precedent cluster worth adding, as the drafter uses them.
+MIN_QUALITY = {Level2.SATISFACTION: 1.0, Level2.COST: 1.0, **{l2: 0.5 for l2 in (Level2.ECONOMIC, Level2.SOCIAL,
+                                                                Level2.ECOLOGICAL, Level2.SUSTAINABLE)}}
+N_PROJECTS = 6
+
+
+def _project_brief(brief: BriefState, table: TargetTable | None = None) -> ProjectBrief:
+    name = brief.name or (table.project_name if table else None) or "未命名项目"
+    return ProjectBrief(name=name, budget=brief.budget, year=brief.year, description=brief.description,
+                        period_years=brief.period_years, department=brief.department,
+                        implementing_unit=brief.implementing_unit)
+
+
+def _missing(brief: BriefState) -> list[str]:
+    return [f for f in ("name", "budget", "year") if getattr(brief, f) in (None, "")]
+
+
+class ChatSession:
+    """One conversation about one draft. ``turn`` never raises; the state is replaced only on success."""
+
+    def __init__(self, state: SessionState | None = None, *, drafter: Drafter | None = None,
+                 finder: ProjectFinder | None = None,
+                 checker: Callable[[TargetTable], list[Finding]] | None = None):
+        self.state = state if state is not None else SessionState()
+        self.finder = finder or default_finder()
+        self.drafter = drafter or PrecedentDrafter(finder=self.finder)
+        self.checker = checker or check_table
+        self._clusters: dict[str, list[Cluster]] = {}
+
+    # --- the public API ------------------------------------------------------------------------
+
+    def turn(self, text: str) -> Reply:
+        """Answer one message; appends the user's and the assistant's messages to the history."""
+        message = text if isinstance(text, str) else ""
+        too_long = len(message) > MAX_MESSAGE
+        message = message[:MAX_MESSAGE]
+        work = self.state.model_copy(deep=True)
+        try:
+            reply = self._dispatch(work, message)
+        except AssistantError as exc:
+            work, reply = self._failed(str(exc))
+        except Exception:  # a bug must cost the user one answer, never the draft
+            log.exception("chat turn failed")
+            work, reply = self._failed("处理这条消息时出错了，草稿没有改动。请换个说法再试，或输入“帮助”查看用法。")
+        if too_long:
+            reply.text = f"（消息过长，只读取了前 {MAX_MESSAGE} 个字。）\n" + reply.text
+        reply.text = replies.escape(reply.text)
+        work.history += [Message(role="user", text=message), Message(role="assistant", text=reply.text)]
+        self._commit(work)
+        return reply
+
+    def _commit(self, work: SessionState) -> None:
+        """Copy the finished state into the caller's object: the app holds it and may build a new
+        session over it for each action."""
+        for name in SessionState.model_fields:
+            setattr(self.state, name, getattr(work, name))
+
+    def set_table(self, table: TargetTable | dict) -> list[Finding]:
+        """A table edited in the grid (or imported) becomes the draft; returns its findings."""
+        table = TargetTable.model_validate(table) if isinstance(table, dict) else table.model_copy(deep=True)
+        findings = self.checker(table)
+        work = self.state.model_copy(deep=True)
+        work.table, work.pending = table, None
+        if work.focus is not None and work.focus >= len(table.indicators):
+            work.focus = None
+        b = work.brief
+        b.name = table.project_name or b.name
+        for attr, value in (("year", table.year), ("budget", table.budget), ("department", table.department),
+                            ("implementing_unit", table.implementing_unit), ("description", table.purpose),
+                            ("period_years", table.period_years)):
+            if value is not None:
+                setattr(b, attr, value)
+        self._commit(work)
+        return findings
+
+    def update_brief(self, **fields) -> None:
+        """Sidebar edits: validated (BriefError), then carried into the draft like a chat revision."""
+        values = {key: intents.validate_field(key, value) for key, value in fields.items()}
+        work = self.state.model_copy(deep=True)
+        if work.table is None:
+            for key, value in values.items():
+                setattr(work.brief, key, value)
+        else:
+            self._with_goals(work, lambda: self._carry(work, values))
+        self._commit(work)
+
+    # --- dispatch ------------------------------------------------------------------------------
+
+    def _failed(self, text: str) -> tuple[SessionState, Reply]:
+        state = self.state.model_copy(deep=True)
+        return state, Reply(text=text, action="error", table=self._table(state))
+
+    @staticmethod
+    def _table(state: SessionState) -> TargetTable | None:
+        return state.table.model_copy(deep=True) if state.table else None
+
+    def _reply(self, state: SessionState, text: str, action: str, **extra) -> Reply:
+        return Reply(text=text, action=action, table=self._table(state), **extra)
+
+    def _dispatch(self, state: SessionState, message: str) -> Reply:
+        intent = intents.parse(message)
+        try:
+            return self._handle(state, intent)
+        except _NoTable as exc:  # not a fault: say so and offer to draft, nothing has changed
+            return self._reply(state, str(exc), "help")
+
+    def _handle(self, state: SessionState, intent: Intent) -> Reply:
+        if state.pending == "draft" and intent.kind in ("brief", "unknown", "confirm", "empty"):
+            return self._answer_pending(state, intent)
+        handler = getattr(self, f"_on_{intent.kind}")
+        return handler(state, intent)
+
+    def _on_empty(self, state, intent: Intent) -> Reply:
+        return self._reply(state, "请输入您的问题或要求。\n" + replies.HELP, "help")
+
+    def _on_greeting(self, state, intent: Intent) -> Reply:
+        return self._reply(state, "您好！我是绩效目标起草助手。\n" + replies.HELP, "help")
+
+    def _on_unknown(self, state, intent: Intent) -> Reply:
+        return self._reply(state, "没太明白您的意思。\n" + replies.HELP, "help")
+
+    def _on_cancel(self, state, intent: Intent) -> Reply:
+        if state.pending:
+            state.pending = None
+            return self._reply(state, "好的，已取消起草。", "help")
+        return self._reply(state, "好的。\n" + replies.HELP, "help")
+
+    def _on_confirm(self, state, intent: Intent) -> Reply:
+        if state.table is None:
+            state.pending = "draft"
+            return self._continue_draft(state)
+        return self._reply(state, "好的。还可以说“检查一下”或“导出”。", "help")
+
+    # --- suggest -------------------------------------------------------------------------------
+
+    def _on_suggest(self, state, intent: Intent) -> Reply:
+        topic = intent.topic or state.brief.name
+        if not topic:
+            return self._reply(state, "您想了解哪类项目的指标？例如“租赁费项目适合哪些指标”。", "help")
+        result = suggest(topic, self.finder)
+        state.topic = topic[:40]
+        precedents = [p for item in result.indicators[:12] for p in item.precedents[:2]]
+        return self._reply(state, result.render(), "suggest", precedents=precedents)
+
+    # --- drafting ------------------------------------------------------------------------------
+
+    def _on_draft(self, state, intent: Intent) -> Reply:
+        intents.merge_brief(state.brief, intent.brief)
+        state.pending = "draft"
+        return self._continue_draft(state, replacing=state.table is not None)
+
+    def _on_brief(self, state, intent: Intent) -> Reply:
+        if state.table is None:
+            intents.merge_brief(state.brief, intent.brief)
+            state.pending = "draft"
+            return self._continue_draft(state)
+        f = intent.brief
+        values = {k: v for k, v in (("name", f.name), ("budget", f.budget), ("year", f.year),
+                                    ("period_years", f.period_years), ("description", f.description)) if v is not None}
+        return self._revised(state, self._with_goals(state, lambda: self._carry(state, values)))
+
+    def _answer_pending(self, state, intent: Intent) -> Reply:
+        """The answer to the one question asked: "60万", "2025年", "预算六十万", a project name."""
+        if intent.kind == "brief":
+            intents.merge_brief(state.brief, intent.brief)
+            return self._continue_draft(state)
+        asked = (_missing(state.brief) or ["none"])[0]
+        text = intent.text
+        if intent.kind == "empty" or asked == "none":
+            return self._continue_draft(state)
+        if intent.kind == "confirm" and asked == "name":
+            if not state.topic:  # "好" is not a project name: ask again
+                return self._continue_draft(state)
+            state.brief.name = state.topic
+        elif asked == "name":
+            state.brief.name = intents.valid_name(text)
+        elif asked == "budget":
+            state.brief.budget = intents.answer_budget(text)
+        elif asked == "year":
+            state.brief.year = intents.answer_year(text)
+        return self._continue_draft(state)
+
+    def _continue_draft(self, state, *, replacing: bool = False) -> Reply:
+        missing = _missing(state.brief)
+        if missing:
+            state.pending = "draft"
+            question = replies.QUESTIONS[missing[0]].format(example=state.topic or "房屋租赁费")
+            return self._reply(state, replies.understood(state.brief) + question, "ask")
+        brief = _project_brief(state.brief)
+        table = self.drafter.draft(brief)
+        state.table, state.pending, state.focus = table, None, None
+        findings = self.checker(table)
+        text = replies.draft_text(table, findings, bool(state.brief.description))
+        if replacing:
+            text = "（已按新的要求重新起草，替换了之前的草稿。）\n" + text
+        return self._reply(state, text, "draft", findings=findings)
+
+    # --- revisions -----------------------------------------------------------------------------
+
+    def _on_revise(self, state, intent: Intent) -> Reply:
+        if intent.field in ("budget", "year", "project_name", "period"):
+            value = {"budget": parse_budget, "year": parse_year, "project_name": intents.valid_name,
+                     "period": intents.parse_period}[intent.field](intent.new)
+            key = {"project_name": "name", "period": "period_years"}.get(intent.field, intent.field)
+            if state.table is None:
+                setattr(state.brief, key, value)
+                if state.pending == "draft":
+                    return self._continue_draft(state)
+                return self._reply(state, "已记下。" + replies.NO_TABLE.format(what="修改表格"), "help")
+            return self._on_brief(state, Intent("brief", intent.text, brief=intents.BriefFields(**{key: value})))
+        table = self._need_table(state, "修改")
+        rows = edits.resolve_rows(table, intent.target, state.focus)
+        field = intent.field or "value"
+
+        def change() -> list[str]:
+            lines = []
+            for i in rows:
+                row = table.indicators[i]
+                new = clean(intent.new or "")
+                if field in ("value", "midterm"):
+                    new = edits.with_unit_of(row.value, new)
+                old = edits.set_field(row, field, new)
+                lines.append(f"{edits.row_label(table, i)}的{edits.FIELD_LABEL[field]}：{old or '（空）'} → {new}")
+            return lines
+
+        lines = self._with_goals(state, change)
+        state.focus = rows[0]
+        return self._revised(state, lines)
+
+    def _on_delete(self, state, intent: Intent) -> Reply:
+        table = self._need_table(state, "删除")
+        rows = edits.resolve_rows(table, intent.target, state.focus)
+        if len(rows) > 1:
+            listing = "；".join(edits.row_label(table, i) for i in rows)
+            return self._reply(state, f"有 {len(rows)} 个指标符合：{listing}。请说“删除第N行”。", "ask")
+        i = rows[0]
+        row = table.indicators[i]
+        label = f"{edits.row_label(table, i)}（{row.value}）"
+
+        def remove() -> list[str]:
+            del table.indicators[i]
+            return []
+
+        self._with_goals(state, remove)
+        state.focus = None
+        return self._revised(state, [f"已删除{label}。"])
+
+    def _on_add(self, state, intent: Intent) -> Reply:
+        table = self._need_table(state, "添加指标")
+        what = intent.target or ""
+        level2 = intents.level2_word(what)
+        row = self._new_row(state, level2) if level2 else self._named_row(state, what)
+        edits.place(row, edits.variant_of(table))
+        at: list[int] = []
+
+        def insert() -> list[str]:
+            at.append(edits.insert_row(table, row))
+            return []
+
+        self._with_goals(state, insert)
+        state.focus = at[0]
+        return self._revised(state, replies.added_text(row, at[0]))
+
+    def _new_row(self, state, level2: Level2) -> Indicator:
+        table = state.table
+        brief = _project_brief(state.brief, table)
+        existing = [r.name for r in table.indicators]
+        has_cost = any(r.level2 in edits.COST_LEVEL2 for r in table.indicators)
+        for c in self._candidate_clusters(brief):
+            same = c.level2 is level2 or (level2 in edits.COST_LEVEL2 and c.level2 in edits.COST_LEVEL2)
+            if same and c.value_quality >= MIN_QUALITY.get(c.level2, 0.11) and \
+                    all(name_similarity(c.name, e) < 0.5 for e in existing) and \
+                    not (c.level2 in edits.COST_LEVEL2 and has_cost and not _unit_cost(c)):
+                return self._row_from(c, brief)
+        if level2 in edits.COST_LEVEL2 and has_cost:  # a second total-cost ceiling would say the same twice
+            raise AssistantError("表中已有成本指标，总成本写一个上限即可。如需单位成本，可以说"
+                                 "“加一个指标 人均培训成本≤430元/人”。")
+        row = edits.generic_row(level2, brief, existing)
+        if row is None:
+            raise AssistantError(f"先例中没有更多可加的{level2.value}。可以直接说“加一个指标 名称 指标值”，"
+                                 f"例如“加一个指标 缴存职工满意度≥90%”。")
+        return row
+
+    def _named_row(self, state, what: str) -> Indicator:
+        name, value = edits.split_name_value(what)
+        if not name or not intents.clean_name(name):
+            raise AssistantError("请说明要加的指标，例如“加一个时效指标”或“加一个指标 缴存职工满意度≥90%”。")
+        brief = _project_brief(state.brief, state.table)
+        match = max(((name_similarity(name, c.name), c) for c in self._candidate_clusters(brief)),
+                    key=lambda x: x[0], default=(0.0, None))
+        if match[1] is not None and match[0] >= 0.5:
+            row = self._row_from(match[1], brief)
+            row.name = name
+        else:
+            row = edits.plain_row(infer_level2(name, value or "") or Level2.SOCIAL, name, "")
+            row.inferred = ["level2"]
+            row.needs_input, row.question = True, f"「{name}」的指标值是多少？"
+        if value:
+            edits.set_field(row, "value", clean(value))
+        return row
+
+    def _candidate_clusters(self, brief: ProjectBrief) -> list[Cluster]:
+        query = f"{brief.name} {brief.description or ''}".strip()
+        if query not in self._clusters:
+            # the drafter's own candidates, so an added row is one the draft could have had
+            self._clusters[query] = cluster(find_candidates(self.finder, query, N_PROJECTS)[1])
+        return self._clusters[query]
+
+    def _row_from(self, c: Cluster, brief: ProjectBrief) -> Indicator:
+        # The drafter's own fitting (typical rate, dates in the brief's year, the user's numbers) so an
+        # added row reads like a drafted one.
+        drafter = self.drafter if isinstance(self.drafter, PrecedentDrafter) else PrecedentDrafter(finder=self.finder)
+        return drafter.row_from_cluster(c, brief, trim_text(brief.description))
+
+    def _with_goals(self, state, change: Callable[[], list[str]]) -> list[str]:
+        before = _project_brief(state.brief, state.table)
+        return edits.with_goals(state.table, before, lambda: _project_brief(state.brief, state.table), change)
+
+    def _carry(self, state: SessionState, values: dict) -> list[str]:
+        """Brief fields into the brief and the table: budget → cost row and funds; year → dates."""
+        b, table, lines = state.brief, state.table, []
+        years = table.period_years or b.period_years or 1
+        if "budget" in values and values["budget"] != table.budget:
+            old = table.budget if table.budget is not None else b.budget
+            b.budget = values["budget"]
+            if b.budget is not None:
+                lines += edits.apply_budget(table, old, b.budget, years)
+        if "year" in values and values["year"] != table.year:
+            old = table.year or b.year
+            b.year = values["year"]
+            if b.year is not None:
+                lines += edits.apply_year(table, old, b.year, years)
+        simple = {"name": "project_name", "department": "department", "implementing_unit": "implementing_unit",
+                  "description": "purpose"}
+        for key, attr in simple.items():
+            if key in values and values[key] != getattr(table, attr):
+                setattr(b, key, values[key])
+                if values[key] is not None:
+                    setattr(table, attr, values[key])
+                lines.append(f"{replies.BRIEF_LABEL[key]}：{values[key] or '（空）'}")
+        if "period_years" in values and values["period_years"] != b.period_years:
+            b.period_years = table.period_years = values["period_years"]
+            table.period = f"{b.period_years}年"
+            lines.append(f"项目期：{b.period_years}年（中期指标值请在表格中调整，或说“重新起草”按新的项目期起草）")
+        return lines or ["项目信息没有变化。"]
+
+    def _revised(self, state, lines: list[str]) -> Reply:
+        findings = self.checker(state.table)
+        return self._reply(state, replies.revised_text(lines, findings), "revise", findings=findings)
+
+    def _need_table(self, state, what: str) -> TargetTable:
+        if state.table is None:
+            raise _NoTable(replies.NO_TABLE.format(what=what))
+        return state.table
+
+    # --- explain, check, export ----------------------------------------------------------------
+
+    def _on_explain(self, state, intent: Intent) -> Reply:
+        table = self._need_table(state, "解释指标")
+        focus_words = not intent.target or intents.FOCUS_WORDS.match(intent.target)
+        if focus_words and (state.focus is None or state.focus >= len(table.indicators)):
+            return self._overview(state)
+        rows = edits.resolve_rows(table, intent.target, state.focus)[:3]
+        state.focus = rows[0]
+        text = "\n\n".join(replies.explain_row(table, i) for i in rows)
+        precedents = [p for i in rows for p in table.indicators[i].precedents]
+        return self._reply(state, text, "explain", precedents=precedents)
+
+    def _overview(self, state) -> Reply:
+        precedents = [row.precedents[0] for row in state.table.indicators if row.precedents]
+        return self._reply(state, replies.overview(state.table), "explain", precedents=precedents)
+
+    def _on_check(self, state, intent: Intent) -> Reply:
+        table = self._need_table(state, "检查")
+        findings = self.checker(table)
+        head = replies.findings_line(findings, hint=False) + "\n" if findings else ""
+        return self._reply(state, head + findings_markdown(findings, table), "check", findings=findings)
+
+    def _on_export(self, state, intent: Intent) -> Reply:
+        findings = self.checker(self._need_table(state, "导出"))
+        return self._reply(state, replies.export_text(intent.fmt, findings), "export", findings=findings)
+
+
+def _unit_cost(c: Cluster) -> bool:
+    """A unit cost (元/人, 万元/次): the one kind of cost row that can stand beside the total."""
+    return any("/" in (m.record.value or "") for m in c.members)
+
+
+class _NoTable(AssistantError):
+    """A revision, check or export asked for before there is a draft: an offer to draft, not a fault."""
+
+

@@ -1,0 +1,58 @@
+"""One reader per source format → SourceDocument.
+
+Readers are named after the *format* they read, not the city that happened to file it, so a form
+from another unit in the same format reads the same way. Each reader module exposes
+``matches(text) -> bool`` (a cheap sniff of the format) and ``read(path, text) -> SourceDocument``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.errors import IngestError
+from assistant.schema import SourceDocument
+
+
+def _text_readers():
+    # imported lazily: each module is small, but this keeps `import assistant` cheap
+    from assistant.corpus.readers import (
+        budget_text,
+        declaration_text,
+        department_text,
+        self_eval_text,
+        summary_text,
+    )
+
+    # order matters: the most specific sniff first
+    return [self_eval_text, department_text, budget_text, summary_text, declaration_text]
+
+
+def read_source(path: Path) -> SourceDocument:
+    """Read one past form of any supported format. Raises IngestError with a Chinese message."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(f"{path.name}：文件不存在")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from assistant.corpus.readers import xlsx_table
+
+        return xlsx_table.read(path)
+    if suffix == ".docx":
+        from assistant.corpus.readers import docx_table
+
+        return docx_table.read(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError(f"{path.name}：文件为空")
+    if b"\x00" in data[:4096]:
+        raise IngestError(f"{path.name}：不是文本文件（疑似二进制文件），支持 .txt / .xlsx / .docx")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"{path.name}：无法识别的文本编码") from exc
+    for reader in _text_readers():
+        if reader.matches(text):
+            return reader.read(path, text)
+    raise IngestError(f"{path.name}：未识别的表格格式（未找到“一级指标/二级指标/三级指标”或“绩效指标”表头）")

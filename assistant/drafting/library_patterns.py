@@ -1,0 +1,395 @@
+"""The common-indicator library's patterns (corpus/library/*.yaml): loading them, and filling them from a brief.
+
+A pattern is one indicator a common project type usually has (the way provincial 共性指标库 list them):
+二级, a name template with slots ({标的}购置数量, {对象}满意度), a typical value or how to derive it (from a
+quantity, date or period the user wrote, from the year, from the budget), the usual 依据 and a one-line
+指标解释. Filled rows cite the pattern as Precedent(kind="library", source="corpus/library/<file>", line).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.drafting.brief_facts import UNIT_CLASSES, BriefFacts, Quantity, quantity_value
+from assistant.config import get_settings
+from assistant.errors import AssistantError
+from assistant.schema import Basis, Indicator, Level1, Level2, Precedent, ProjectBrief
+from assistant.taxonomy import level1_of
+from assistant.values import format_number, parse_value
+
+DERIVATIONS = {"quantity", "deadline", "duration", "unit_cost", "budget"}
+COST = (Level2.COST, Level2.ECONOMIC_COST)
+# working marks on rows, removed before apply_library returns
+FROM_BRIEF, CEILING, SECONDARY, ALWAYS = "from_brief", "ceiling", "secondary", "always"
+MAX_OBJECT = 10  # a longer object is a phrase, not a name part: fall back to the type's word
+
+
+class LibraryError(AssistantError):
+    """A library file is not valid; the message names the file and the line."""
+
+
+class Pattern(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: str
+    level1: Level1
+    level2: Level2
+    name: str
+    value: str
+    derive: str | None = None
+    units: list[str] = Field(default_factory=list)
+    unit_words: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
+    per_fact: bool = False
+    optional: bool = False
+    when: list[str] = Field(default_factory=list)
+    always: bool = False  # generic.yaml: kept beside a recognised type too (a row any project can carry)
+    slots: dict[str, str] = Field(default_factory=dict)
+    basis: Basis
+    note: str
+    explain: str
+    ask: str | None = None
+    seen: str | None = None
+    line: int | None = Field(default=None, alias="__line__")
+
+    @field_validator("slots", mode="before")
+    @classmethod
+    def _drop_line(cls, v):
+        return {k: val for k, val in (v or {}).items() if k != "__line__"}
+
+
+class Triggers(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: list[str] = Field(default_factory=list)
+    text: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    umbrella: list[str] = Field(default_factory=list)  # name words that only say "running costs" (运行经费)
+    line: int | None = Field(default=None, alias="__line__")
+
+
+class ProjectType(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: str
+    label: str
+    triggers: Triggers
+    slots: dict[str, str | list[str]] = Field(default_factory=dict)
+    patterns: list[Pattern]
+    file: str = ""
+    line: int | None = Field(default=None, alias="__line__")
+
+    @field_validator("slots", mode="before")
+    @classmethod
+    def _drop_line(cls, v):
+        return {k: val for k, val in (v or {}).items() if k != "__line__"}
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+class _LineLoader(yaml.SafeLoader):
+    """Records each mapping's line, so a library row can cite corpus/library/<file>:<line>."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    data = loader.construct_mapping(node, deep=True)
+    data["__line__"] = node.start_mark.line + 1
+    return data
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def library_dir() -> Path:
+    return get_settings().corpus_dir / "library"
+
+
+@lru_cache(maxsize=4)
+def load_library(directory: Path | None = None) -> dict[str, ProjectType]:
+    """Every type in the library directory, by id; ``generic`` is the no-type fallback."""
+    directory = directory or library_dir()
+    types: dict[str, ProjectType] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        kind = _load_type(path)
+        if kind.id in types:
+            raise LibraryError(f"共性指标库 {path.name}：类型 id「{kind.id}」与 {types[kind.id].file} 重复")
+        types[kind.id] = kind
+    if "generic" not in types:
+        raise LibraryError(f"共性指标库 {directory} 缺少 generic.yaml（未识别类型时的通用指标）")
+    return types
+
+
+def _load_type(path: Path) -> ProjectType:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (safe loader subclass)
+        kind = ProjectType.model_validate({**data, "file": path.name})
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark else ""
+        raise LibraryError(f"共性指标库 {path.name}{where}：YAML 格式错误") from exc
+    except (ValidationError, TypeError) as exc:
+        raise LibraryError(f"共性指标库 {path.name}：{_first_error(exc, data)}") from exc
+    for p in kind.patterns:
+        problem = _pattern_problem(p)
+        if problem:
+            raise LibraryError(f"共性指标库 {path.name} 第{p.line}行（{p.id}）：{problem}")
+    return kind
+
+
+def _first_error(exc: Exception, data) -> str:
+    if not isinstance(exc, ValidationError):
+        return "文件应为一个类型（id、label、triggers、patterns）"
+    err = exc.errors()[0]
+    node = data
+    for key in err["loc"][:-1]:
+        node = node[key] if isinstance(node, (dict, list)) else None
+    line = node.get("__line__") if isinstance(node, dict) else None
+    where = f"第{line}行 " if line else ""
+    return f"{where}字段「{'.'.join(map(str, err['loc']))}」不合要求（{err['msg']}）"
+
+
+def _pattern_problem(p: Pattern) -> str | None:
+    if p.derive is not None and p.derive not in DERIVATIONS:
+        return f"derive 应为 {'/'.join(sorted(DERIVATIONS))} 之一"
+    if p.derive in ("quantity", "unit_cost") and not p.units:
+        return "按数量推算的指标需写明 units"
+    if level1_of(p.level2) is not p.level1 and p.level2 not in COST:
+        return f"二级指标「{p.level2.value}」不属于一级指标「{p.level1.value}」"
+    return None
+
+
+# --- filling the templates ---------------------------------------------------------------------------
+
+@dataclass
+class Fill:
+    """One project: the brief, what was read from it, and which of its quantities are already used."""
+
+    brief: ProjectBrief
+    facts: BriefFacts
+    used: set[int]
+    objects: dict[str, str] = field(default_factory=dict)  # type id → the object its quantities counted
+    owners: dict[str, str] = field(default_factory=dict)  # verb → the first recognised type it triggers
+
+    def claim(self, kinds: Iterable[ProjectType]) -> None:
+        """"购置…10套" belongs to 购置 even in a project that is 工程 first."""
+        for kind in kinds:
+            for verb in kind.triggers.name + kind.triggers.text:
+                self.owners.setdefault(verb, kind.id)
+
+    def mine(self, kind: ProjectType, q: Quantity) -> bool:
+        owner = self.owners.get(q.verb) or self._object_owner(q)
+        return owner is None or owner == kind.id or kind.id == "generic"
+
+    def _object_owner(self, q: Quantity) -> str | None:
+        """"举办培训班3期": the verb says nothing, the thing counted (培训班) names its type."""
+        obj = q.object or q.pre_object or ""
+        found = [(len(word), kind) for word, kind in self.owners.items() if len(word) >= 2 and word in obj]
+        return max(found)[1] if found else None
+
+    def year_text(self) -> str:
+        return f"{self.brief.year}" if self.brief.year else "当"
+
+
+def library_rows(kinds: Iterable[ProjectType], fill: Fill, secondary: Iterable[str] = ()) -> list[Indicator]:
+    """Every pattern of the given types that the brief calls for, filled; secondary types' rows are
+    marked so they rank after the main type's (a fire retrofit is an engineering job first)."""
+    rows = []
+    kinds = list(kinds)
+    fill.claim(kinds)
+    for kind in kinds:
+        for pattern in kind.patterns:
+            if pattern.when and not any(w in fill.facts.text for w in pattern.when):
+                continue
+            made = _instantiate(kind, pattern, fill)
+            for row in made:
+                row.inferred += ([SECONDARY] if kind.id in secondary else []) + ([ALWAYS] if pattern.always else [])
+            rows += made
+    return rows
+
+
+def _slots(kind: ProjectType, pattern: Pattern, fill: Fill) -> dict[str, str]:
+    slots = {k: _pick_word(v, fill) for k, v in kind.slots.items()}
+    if kind.id in fill.objects and not _mentions(kind.slots.get("标的"), fill):
+        slots["标的"] = fill.objects[kind.id]  # "8部电梯" → 电梯完好率, not 设施设备完好率
+    slots.update(pattern.slots)
+    slots.setdefault("标的", "")
+    slots.setdefault("动作", "")
+    slots.setdefault("服务", kind.label)
+    slots.setdefault("频次", "")
+    slots.setdefault("单位", "")
+    if fill.facts.beneficiary:
+        slots["对象"] = fill.facts.beneficiary
+    slots.setdefault("对象", "服务对象")
+    slots["年"] = fill.year_text()
+    return slots
+
+
+def _mentions(words: str | list[str] | None, fill: Fill) -> bool:
+    return isinstance(words, list) and any(w and w in fill.facts.text for w in words)
+
+
+def _pick_word(words: str | list[str], fill: Fill) -> str:
+    """The first of the type's words the brief uses (name before description), else the first."""
+    if isinstance(words, str):
+        return words
+    for text in (fill.brief.name, fill.facts.text):
+        found = next((w for w in words if w and w in text), None)
+        if found:
+            return found
+    return words[0] if words else ""
+
+
+def _instantiate(kind: ProjectType, pattern: Pattern, fill: Fill) -> list[Indicator]:
+    slots = _slots(kind, pattern, fill)
+    if pattern.derive == "quantity":
+        return _quantity_rows(kind, pattern, fill, slots)
+    value, question, derived = pattern.value.format_map(slots), None, None
+    if pattern.derive == "deadline":
+        derived = _deadline(fill)
+    elif pattern.derive == "duration":
+        derived = _duration(pattern, fill)
+    elif pattern.derive == "unit_cost":
+        found = _unit_cost(pattern, fill)
+        derived, slots["单位"] = found or (None, "")
+    elif pattern.derive == "budget":
+        value = f"≤{format_number(round(fill.brief.budget, 2))}万元" if fill.brief.budget else ""
+        question = None if value else "项目预算是多少万元？成本指标的上限取自预算。"
+    if derived is None and (pattern.optional or pattern.derive == "unit_cost"):
+        return []
+    row = _row(kind, pattern, slots, derived or value, question)
+    if derived is not None:
+        row.inferred.append(FROM_BRIEF)  # the user's own date, period or numbers
+    if pattern.derive == "budget":
+        row.inferred.append(CEILING)
+    return [row]
+
+
+def _matching(kind: ProjectType, pattern: Pattern, fill: Fill) -> list[Quantity]:
+    return [q for q in fill.facts.quantities if q.unit_class in pattern.units and id(q) not in fill.used
+            and (not pattern.unit_words or q.unit in pattern.unit_words) and fill.mine(kind, q)]
+
+
+def _quantity_rows(kind: ProjectType, pattern: Pattern, fill: Fill, slots: dict[str, str]) -> list[Indicator]:
+    found = _matching(kind, pattern, fill)
+    if not pattern.per_fact:
+        found = found[:1]
+    rows = []
+    for q in found:
+        fill.used.add(id(q))
+        value, question = quantity_value(q)
+        obj = q.object or q.pre_object
+        filled = {**slots, "动作": q.verb or slots["动作"], "频次": q.per}
+        if obj and len(obj) <= MAX_OBJECT:
+            filled["标的"] = "" if re.fullmatch(r"面积|长度|数量|人数|人次|户数|规模", obj) else obj
+            if len(obj) <= 6 and filled["标的"]:
+                fill.objects.setdefault(kind.id, obj)
+        row = _row(kind, pattern, filled, value, question)
+        row.inferred.append(FROM_BRIEF)
+        rows.append(row)
+    if rows or pattern.optional:
+        return rows
+    value = pattern.value.format_map(slots)
+    ask = (pattern.ask or "本项目的「{name}」是多少？").format_map({**slots, "name": _name(pattern, slots)})
+    return [_row(kind, pattern, slots, value, f"{ask}（已先填入共性指标库的典型值{value}）", needs_input=True)]
+
+
+def _row(kind: ProjectType, pattern: Pattern, slots: dict[str, str], value: str, question: str | None,
+         needs_input: bool = False) -> Indicator:
+    name = _name(pattern, slots)
+    cite = Precedent(kind="library", project=f"共性指标库·{kind.label}", name=pattern.name, value=pattern.value,
+                     basis=pattern.note, source=f"corpus/library/{kind.file}", line=pattern.line)
+    return Indicator(level1=level1_of(pattern.level2), level2=pattern.level2, name=name, value=value,
+                     basis=pattern.basis, basis_note=pattern.note, explanation=_tidy(pattern.explain.format_map(slots)),
+                     needs_input=needs_input or question is not None, question=question, precedents=[cite])
+
+
+def _name(pattern: Pattern, slots: dict[str, str]) -> str:
+    return _tidy(pattern.name.format_map(slots))
+
+
+def _tidy(text: str) -> str:
+    """"保洁服务服务费" → "保洁服务费", "档案扫描扫描页数" → "档案扫描页数"."""
+    text = re.sub(r"(.{2,4})\1", r"\1", text)
+    return re.sub(r"\s+", "", text)
+
+
+_DATE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年)?\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
+
+
+def _deadline(fill: Fill) -> str | None:
+    """The brief's own deadline or period end, when it falls inside the project period."""
+    year, span = fill.brief.year, max(fill.brief.period_years, 1)
+    candidates = []
+    if fill.facts.deadline and (m := _DATE.search(fill.facts.deadline)):
+        candidates.append((int(m.group("y")) if m.group("y") else year, int(m.group("m")),
+                           int(m.group("d")) if m.group("d") else None))
+    if fill.facts.period and fill.facts.period.end[1]:
+        y, mo = fill.facts.period.end
+        candidates.append((y or year, mo, None))
+    for y, mo, d in candidates:
+        if not 1 <= mo <= 12 or y is None or (year is not None and not year <= y < year + span):
+            continue
+        return f"{y}年{mo}月{d}日前" if d else f"{y}年{mo}月底前"
+    return None
+
+
+def _duration(pattern: Pattern, fill: Fill) -> str | None:
+    """A period the user wrote ("服务期1年", "工期90天", "2025年1月至12月"), with the pattern's operator."""
+    typical = parse_value(pattern.value)
+    op = typical.operator.value if typical.operator else ""
+    for d in fill.facts.durations:
+        if pattern.labels and any(w in d.label for w in pattern.labels):
+            return f"{op}{d.text}"
+        if not pattern.labels and "期" in d.label and not re.search("工期|会期", d.label):
+            return f"{op}{d.text}"  # a service period, not a build time or a meeting's length
+    period = fill.facts.period
+    if period is None:
+        return None
+    months = period.months()
+    if months and typical.unit in ("年", "个月", "月"):
+        return f"{months // 12}年" if months % 12 == 0 else f"{months}个月"
+    (ys, _), (ye, _) = period.start, period.end
+    if typical.unit == "年" and ys and ye and ye > ys:
+        return f"{ye - ys + 1}年"  # a plan for 2025—2030年
+    return None
+
+
+_TIME_PER = set("年季月周天日")
+
+
+def _unit_cost(pattern: Pattern, fill: Fill) -> tuple[str, str] | None:
+    """(value, unit word): the brief's own standard ("每户标准1500元"), else budget ÷ quantity."""
+    for rate in fill.facts.money_rates:
+        unit = next((ch for ch in rate.per.split("每") if ch and ch[0] not in _TIME_PER), "")
+        if unit and UNIT_CLASSES.get(unit) in pattern.units:
+            return f"≤{rate.text}/{unit}", unit
+    budget = fill.brief.budget
+    found = [q for q in fill.facts.quantities if q.unit_class in pattern.units
+             and (not pattern.unit_words or q.unit in pattern.unit_words)]
+    mixed = len({q.unit for q in found}) > 1 or (len(found) > 1 and found[0].unit_class == "count")
+    if not budget or not found or mixed:
+        return None  # mixed objects (10套 and 1台) have no meaningful unit cost
+    q = found[0]
+    total = q.number * _per_multiplier(q, fill.facts)
+    if total <= 0:
+        return None
+    yuan = budget * 10_000 / total
+    if yuan >= 10_000:
+        return f"≤{format_number(math.ceil(yuan / 100) / 100)}万元/{q.unit}", q.unit
+    return f"≤{format_number(math.ceil(yuan) if yuan >= 100 else math.ceil(yuan * 100) / 100)}元/{q.unit}", q.unit
+
+
+def _per_multiplier(q: Quantity, facts: BriefFacts) -> float:
+    """"每场参会人员约150人" with "2场": 300 people in all."""
+    if not q.per.startswith("每"):
+        return 1.0
+    unit = q.per[1:2]
+    other = next((o for o in facts.quantities if o is not q and o.unit.startswith(unit)), None)
+    return other.number if other else 1.0

@@ -1,0 +1,195 @@
+"""The page's session: who the browser is, which draft is open, and saving after every change.
+
+st.session_state holds data only (the SessionState, findings, ids); clients (the draft store, the
+drafters) come from @st.cache_resource. The owner id lives in the URL (?u=…), so a refresh or an app
+restart finds the same drafts, and two browsers never share one.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from assistant.chat.session import ChatSession, SessionState
+from assistant.review.check import check_table
+from assistant.config import get_settings
+from assistant.errors import AssistantError
+from assistant.schema import Finding, TargetTable
+from assistant.output.storage import DEFAULT_NAME, Draft, DraftStore, default_store, is_id, new_id
+from assistant.taxonomy import Variant
+
+log = logging.getLogger("assistant.ui.app")
+ss = st.session_state
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> DraftStore:
+    return default_store()
+
+
+@st.cache_resource(show_spinner=False)
+def drafter(variant: str):
+    from assistant.drafting.draft import PrecedentDrafter
+
+    return PrecedentDrafter(variant=Variant(variant))
+
+
+@st.cache_resource(show_spinner="正在准备先例索引和向量模型（首次启动约需一分钟）…")
+def warm_index() -> str | None:
+    """Bring the index up to date and load the model when the page opens, not at the first question.
+
+    Returns None, or the Chinese reason the index cannot be used: the page still works without it
+    (drafts, grid, checks, export), and the chat says so itself when a question needs precedents.
+    """
+    try:
+        from assistant.search.index import get_index, search_precedents
+
+        get_index().build(progress=False)
+        search_precedents("租赁费", k=1)  # any query: loads the model and the lexical index
+        return None
+    except AssistantError as exc:
+        log.warning("precedent index unavailable: %s", exc)
+        return f"先例索引暂不可用：{exc}"
+
+
+def variant() -> Variant:
+    return Variant.MOF_2021 if ss.get("cost_as_level1") else Variant.PROVINCIAL
+
+
+def chat() -> ChatSession:
+    """A ChatSession over this browser's state; cheap to build, so built per use, never stored."""
+    return ChatSession(ss.state, drafter=drafter(variant().value))
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """User text shown through st.markdown as typed: no formatting, links or HTML from it."""
+    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+# --- messages that outlive a rerun (callbacks run before the page is drawn) -------------------
+
+def flash(kind: str, text: str) -> None:
+    ss.setdefault("flash", []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in ss.pop("flash", []):
+        getattr(st, kind)(text)
+
+
+@contextmanager
+def guard(what: str) -> Iterator[None]:
+    """AssistantError → its Chinese message; anything else → a Chinese message, the traceback to the log."""
+    try:
+        yield
+    except AssistantError as exc:
+        st.error(str(exc))
+    except Exception:
+        log.exception("unexpected error while %s", what)
+        st.error(f"{what}时出现意外错误，草稿未改动。请重试；如果问题反复出现，请刷新页面。")
+
+
+def safely(what: str, func, *args, **kwargs) -> bool:
+    """Run a callback's work; on failure restore the state and keep a message for the page."""
+    before = ss.state.model_copy(deep=True)
+    try:
+        func(*args, **kwargs)
+        return True
+    except AssistantError as exc:
+        ss.state = before
+        flash("error", str(exc))
+    except Exception:
+        log.exception("unexpected error while %s", what)
+        ss.state = before
+        flash("error", f"{what}时出现意外错误，草稿未改动。")
+    return False
+
+
+# --- the owner and the open draft ---------------------------------------------------------------
+
+def _owner() -> str:
+    owner = st.query_params.get("u")
+    if not is_id(owner):
+        owner = new_id()
+        st.query_params["u"] = owner
+    return owner
+
+
+def init() -> None:
+    """Once per browser session: find the owner, reopen the draft in the URL or the latest one."""
+    if "state" in ss:
+        return
+    ss.owner = _owner()
+    ss.grid_version = 0
+    ss.cost_as_level1 = {"1": True, "0": False}.get(st.query_params.get("c", ""), get_settings().cost_as_level1)
+    draft: Draft | None = None
+    try:
+        wanted = st.query_params.get("d")
+        draft = store().load(ss.owner, wanted) if is_id(wanted) else None
+        draft = draft or store().latest(ss.owner)
+    except AssistantError as exc:
+        flash("error", f"{exc}；已新建一个空白草稿。")
+    open_draft(draft)
+
+
+def open_draft(draft: Draft | None) -> None:
+    ss.state = draft.state if draft else SessionState()
+    ss.draft_id = draft.id if draft else None
+    ss.custom_name = draft.name if draft and draft.name != auto_name(draft.state) else None
+    ss.findings = findings_for(ss.state.table)
+    ss.grid_version = ss.get("grid_version", 0) + 1
+    if draft:
+        st.query_params["d"] = draft.id
+    elif "d" in st.query_params:
+        del st.query_params["d"]
+
+
+def findings_for(table: TargetTable | None) -> list[Finding]:
+    if table is None:
+        return []
+    try:
+        return check_table(table)  # both taxonomy variants accepted, as ChatSession checks
+    except Exception:  # a checker bug must not hide the draft
+        log.exception("check_table failed")
+        return []
+
+
+def auto_name(state: SessionState) -> str:
+    return (state.brief.name or (state.table.project_name if state.table else "") or DEFAULT_NAME).strip()
+
+
+def draft_name() -> str:
+    return ss.custom_name or auto_name(ss.state)
+
+
+def save() -> bool:
+    """Autosave: called after every change. A failure is reported (flash), never silent."""
+    if ss.draft_id is None and ss.state == SessionState():
+        return True  # nothing typed yet: don't litter the draft list with empty drafts
+    try:
+        ss.draft_id = store().save(ss.owner, ss.draft_id, draft_name(), ss.state)
+    except AssistantError as exc:
+        flash("error", f"自动保存失败：{exc}")
+        return False
+    st.query_params["d"] = ss.draft_id
+    return True
+
+
+def changed(findings: list[Finding] | None = None, *, grid: bool = True) -> bool:
+    """After any change to the state: refresh findings, redraw the grid, save."""
+    ss.findings = findings if findings is not None else findings_for(ss.state.table)
+    if grid:
+        ss.grid_version = ss.get("grid_version", 0) + 1
+    return save()
+
+
+def set_table(table: TargetTable) -> None:
+    """Grid edits, one-click fixes, 加入草稿: the same path as the chat's revisions."""
+    findings = chat().set_table(table)
+    changed(findings)
