@@ -66,7 +66,7 @@ class Matcher:
         return np.stack([self.cache[n] for n in names]) if names else np.zeros((0, 1))
 
     def matched(self, real: list[Indicator], drafted: list[Indicator]) -> list[bool]:
-        from assistant.drafting.precedents import name_similarity
+        from assistant.text import name_similarity
 
         out = []
         for r in real:

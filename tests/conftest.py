@@ -1,13 +1,12 @@
 """Shared fixtures."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from assistant.config import get_settings
 from assistant.corpus.store import load_documents
 from assistant.drafting.precedents import ProjectMatch
+from assistant.text import bigrams
 
 # --- a deterministic stand-in for the precedent index (chat, draft and suggest tests) ----------
 
@@ -16,8 +15,7 @@ _COMMON_BIGRAMS = {"项目", "经费", "费用", "管理", "中心", "住房", "
 
 
 def _bigrams(text: str) -> set[str]:
-    s = re.sub(r"[^\w\u4e00-\u9fff]", "", text or "")
-    return {s[i : i + 2] for i in range(len(s) - 1)} - _COMMON_BIGRAMS
+    return bigrams(text) - _COMMON_BIGRAMS
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from assistant.drafting.adapt import DEFAULT_BASIS
 from assistant.drafting.draft import EXPLANATION, annual_goals, midterm_goals
 from assistant.errors import AssistantError
 from assistant.chat.intents import FOCUS_WORDS, level2_word, row_number
-from assistant.drafting.precedents import clean_name, name_similarity, normalize_name
+from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import Variant, classify_basis, level1_of
 from assistant.values import ValueKind, format_number, parse_value

@@ -19,7 +19,8 @@ from assistant.review.check import check_table
 from assistant.drafting.draft import Drafter, PrecedentDrafter, ProjectFinder, default_finder
 from assistant.errors import AssistantError
 from assistant.chat.intents import Intent
-from assistant.drafting.precedents import Cluster, cluster, find_candidates, name_similarity
+from assistant.drafting.precedents import Cluster, cluster, find_candidates
+from assistant.text import name_similarity
 from assistant.chat.render import findings_markdown
 from assistant.schema import Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
 from assistant.drafting.suggest import suggest

@@ -25,7 +25,7 @@ from assistant.drafting.library_patterns import (
     library_rows,
     load_library,
 )
-from assistant.drafting.precedents import name_similarity
+from assistant.text import bigrams, name_similarity
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief
 from assistant.values import ValueKind
 
@@ -82,9 +82,11 @@ def _staff_side(name: str) -> bool:
     return bool(_STAFF.match(name))
 
 
-def _bigrams(text: str) -> set[str]:
-    runs = re.findall(r"[\u4e00-\u9fff]+", re.sub(r"\{[^}]*\}", " ", text or ""))
-    return {run[i : i + 2] for run in runs for i in range(len(run) - 1)} - _GENERIC_BIGRAMS
+def _subject_words(text: str) -> set[str]:
+    """The words of a text that can tell a subject: its bigrams (and ASCII runs such as 12329) less
+    template slots ({服务}) and the bigrams every indicator shares."""
+    words = bigrams(re.sub(r"\{[^}]*\}", " ", text or ""))
+    return {w for w in words if len(w) > 1} - _GENERIC_BIGRAMS
 
 
 class Relevance:
@@ -103,7 +105,7 @@ class Relevance:
         words = [brief.name, brief.description or ""]
         for kind, _ in kinds:
             words += kind.triggers.name + kind.triggers.text + [p.name for p in kind.patterns]
-        self.subject = _bigrams(" ".join(words))
+        self.subject = _subject_words(" ".join(words))
 
     def __call__(self, row: Indicator) -> int:
         if not self.typed:
@@ -116,7 +118,7 @@ class Relevance:
     def on_subject(self, row: Indicator) -> bool:
         if row.level2 is Level2.SATISFACTION and _ANY_AUDIENCE.match(row.name):
             return True
-        return bool(_bigrams(row.name.removesuffix("满意度")) & self.subject)
+        return bool(_subject_words(row.name.removesuffix("满意度")) & self.subject)
 
 
 # --- merging with the precedent rows ------------------------------------------------------------------

@@ -21,7 +21,8 @@ from assistant.review.check import check_table
 from assistant.config import REPO_ROOT, Settings, get_settings
 from assistant.drafting.draft import NEEDS_INPUT_NOTICE, Drafter, fill_midterm, place_cost, annual_goals, midterm_goals
 from assistant.errors import AssistantError
-from assistant.drafting.precedents import COST_LEVEL2, name_similarity, normalize_name
+from assistant.drafting.precedents import COST_LEVEL2
+from assistant.text import name_similarity, normalize_name
 from assistant.schema import Basis, Indicator, Level1, Level2, ProjectBrief, Severity, TargetTable
 from assistant.taxonomy import TREES, Variant, classify_basis, normalize_level1, normalize_level2
 from assistant.values import format_number

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.corpus.store import load_documents, project_records
+from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import IndicatorRecord, Level1, Level2, Precedent, SourceDocument
 from assistant.taxonomy import infer_level2, level1_of
 from assistant.values import ValueKind, parse_value
@@ -133,28 +134,6 @@ def _countable(value: str) -> bool:
 def _value_shape(value: str) -> tuple:
     p = parse_value(value)
     return (p.kind, p.unit) if p.kind is ValueKind.QUANTITY else (p.kind,)
-
-
-def clean_name(name: str) -> str:
-    return re.sub(r"\s+", "", name).strip("，,。.;；:：")
-
-
-def normalize_name(name: str) -> str:
-    s = clean_name(name)
-    s = re.sub(r"[（(][^）)]*[）)]", "", s)
-    s = re.sub(r"^(年度|全年|本年度?|年)", "", s)
-    return s
-
-
-def _bigrams(s: str) -> set[str]:
-    s = normalize_name(s)
-    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
-
-
-def name_similarity(a: str, b: str) -> float:
-    """Dice over character bigrams: 租赁费用 ~ 年租赁费用 ~ 房屋租赁费用."""
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y))
 
 
 def effective_level2(record: IndicatorRecord) -> Level2 | None:

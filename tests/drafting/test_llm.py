@@ -24,7 +24,8 @@ from assistant.config import REPO_ROOT, get_settings
 from assistant.corpus.store import load_documents
 from assistant.drafting.draft import PrecedentDrafter
 from assistant.drafting.llm import LLMDrafter, TargetTableDraft, draft_messages, load_prompt, make_drafter
-from assistant.drafting.precedents import ProjectMatch, normalize_name
+from assistant.drafting.precedents import ProjectMatch
+from assistant.text import normalize_name
 from assistant.schema import Level2, ProjectBrief, Severity
 from assistant.taxonomy import Variant
 
