@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from assistant.schema import Basis, Level1, Level2
+from assistant.schema import Basis, Indicator, Level1, Level2, TargetTable
 
 
 class Variant(StrEnum):
@@ -109,6 +109,53 @@ def level1_of(level2: Level2, variant: Variant = Variant.PROVINCIAL) -> Level1:
         return Level1.COST if variant is Variant.MOF_2021 else Level1.OUTPUT
     # 经济/社会/生态环境成本 in the provincial variant: they are cost under 产出
     return Level1.OUTPUT if variant is Variant.PROVINCIAL else Level1.COST
+
+
+# The cost ceiling's 二级 in either variant: 成本指标 under 产出, or 经济成本指标 under the 一级 成本指标.
+COST_LEVEL2 = frozenset({Level2.COST, Level2.ECONOMIC_COST})
+LEVEL1_ORDER = (Level1.OUTPUT, Level1.COST, Level1.BENEFIT, Level1.SATISFACTION)
+_LEVEL2_ORDER = {level2: i for i, level2 in enumerate(Level2)}
+
+
+def is_cost(row: Indicator) -> bool:
+    """A cost row of either variant (an imported 成本 一级 row may have no 二级)."""
+    return row.level2 in COST_LEVEL2 or (row.level1 is Level1.COST and row.level2 is None)
+
+
+def variant_of(table: TargetTable) -> Variant:
+    """The variant a table is written in: a 成本 一级 anywhere means 财预〔2021〕101号."""
+    return Variant.MOF_2021 if any(r.level1 is Level1.COST for r in table.indicators) else Variant.PROVINCIAL
+
+
+def place(row: Indicator, variant: Variant) -> None:
+    """Put one row where its 二级 sits in ``variant``: 成本 under 产出 (provincial) or as its own 一级
+    with 经济成本指标 (财预〔2021〕101号); other rows under their 二级's 一级."""
+    if is_cost(row):
+        row.level1, row.level2 = ((Level1.COST, Level2.ECONOMIC_COST) if variant is Variant.MOF_2021
+                                  else (Level1.OUTPUT, Level2.COST))
+    elif row.level2 is not None:
+        row.level1 = level1_of(row.level2, variant)
+
+
+def tree_order(row: Indicator) -> tuple[int, int]:
+    """Sort key of a row in the form: 一级 as the forms list them, then 二级 in the tree's order."""
+    l1 = LEVEL1_ORDER.index(row.level1) if row.level1 in LEVEL1_ORDER else len(LEVEL1_ORDER)
+    return l1, _LEVEL2_ORDER.get(row.level2, len(_LEVEL2_ORDER)) if row.level2 is not None else len(_LEVEL2_ORDER)
+
+
+def place_all(rows: list[Indicator], variant: Variant) -> None:
+    """Place every row and sort them in the tree's order (stable: rows of one 二级 keep theirs), so an
+    exported form's merged 一级/二级 cells stay whole."""
+    for row in rows:
+        place(row, variant)
+    rows.sort(key=tree_order)
+
+
+def placed(table: TargetTable, variant: Variant) -> TargetTable:
+    """A copy of ``table`` with its cost rows moved to ``variant``'s place."""
+    rows = [row.model_copy() for row in table.indicators]
+    place_all(rows, variant)
+    return table.model_copy(update={"indicators": rows})
 
 
 def belongs(level1: Level1, level2: Level2) -> bool:

@@ -27,7 +27,7 @@ from assistant.corpus.store import load_documents
 from assistant.drafting.draft import PrecedentDrafter, _generic, default_finder
 from assistant.drafting.precedents import effective_level2, gather, is_indicator_name
 from assistant.schema import FormKind, Indicator, Level1, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import level1_of
+from assistant.taxonomy import Variant, level1_of, place_all
 
 RESULTS = Path(__file__).parent / "results"
 SIM_THRESHOLD = 0.925  # e5 cosine: ≈ the 99th percentile of random corpus name pairs (0.929); paraphrases score 0.93+
@@ -107,18 +107,16 @@ def nearest_project_baseline(finder) -> Callable[[ProjectBrief], TargetTable]:
 
 
 def generic_baseline(brief: ProjectBrief) -> TargetTable:
-    from assistant.drafting.draft import place_cost
     from assistant.drafting.adapt import cost_ceiling
     from assistant.drafting.draft import _indicator
     from assistant.schema import Basis, Funds
-    from assistant.taxonomy import Variant
 
     rows = [_generic(l2, brief) for l2 in (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.SOCIAL,
                                           Level2.SATISFACTION)]
     rows.append(_indicator(Level2.COST, "项目成本", cost_ceiling(brief.budget), Basis.BUDGET, "预算批复", []))
     table = TargetTable(project_name=brief.name, year=brief.year, start_year=brief.year, period_years=1,
                         funds_annual=Funds(total=brief.budget), indicators=rows)
-    place_cost(table, Variant.PROVINCIAL)
+    place_all(table.indicators, Variant.PROVINCIAL)
     return table
 
 

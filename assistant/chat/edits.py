@@ -15,14 +15,11 @@ from assistant.errors import AssistantError
 from assistant.chat.intents import FOCUS_WORDS, level2_word, row_number
 from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import Variant, classify_basis, level1_of
+from assistant.taxonomy import COST_LEVEL2, classify_basis, is_cost, level1_of, tree_order
 from assistant.values import ValueKind, format_number, parse_value
 
-COST_LEVEL2 = (Level2.COST, Level2.ECONOMIC_COST)
 FIELD_LABEL = {"value": "指标值", "midterm": "中期指标值", "basis": "指标值确定依据", "name": "指标名称",
                "explanation": "指标解释"}
-LEVEL1_ORDER = [Level1.OUTPUT, Level1.COST, Level1.BENEFIT, Level1.SATISFACTION]
-LEVEL2_ORDER = list(Level2)
 
 
 def money(number: float | None) -> str:
@@ -137,7 +134,7 @@ def apply_budget(table: TargetTable, old: float | None, new: float, years: int) 
 
 def _is_total_cost(row: Indicator, old: float | None, new: float) -> bool:
     """A cost row in 万元 that carries the budget (or is still empty), not a smaller sub-item."""
-    if row.level2 not in COST_LEVEL2 and row.level1 is not Level1.COST:
+    if not is_cost(row):
         return False
     if not row.value.strip():
         return True
@@ -242,31 +239,11 @@ def plain_row(level2: Level2, name: str, value: str) -> Indicator:
                      inferred=["generic"])
 
 
-def variant_of(table: TargetTable) -> Variant:
-    return Variant.MOF_2021 if any(r.level1 is Level1.COST for r in table.indicators) else Variant.PROVINCIAL
-
-
-def place(row: Indicator, variant: Variant) -> None:
-    """成本 under 产出 or as its own 一级, as the rest of the table has it."""
-    if row.level2 in COST_LEVEL2:
-        if variant is Variant.MOF_2021:
-            row.level1, row.level2 = Level1.COST, Level2.ECONOMIC_COST
-        else:
-            row.level1, row.level2 = Level1.OUTPUT, Level2.COST
-    elif row.level2 is not None:
-        row.level1 = level1_of(row.level2, variant)
-
-
 def insert_row(table: TargetTable, row: Indicator) -> int:
     """Insert after the last row that comes before it in the 一级/二级 order; returns its index."""
-    def key(r: Indicator) -> tuple[int, int]:
-        l1 = LEVEL1_ORDER.index(r.level1) if r.level1 in LEVEL1_ORDER else 9
-        l2 = LEVEL2_ORDER.index(r.level2) if r.level2 in LEVEL2_ORDER else 99
-        return l1, l2
-
     position = 0
     for i, existing in enumerate(table.indicators):
-        if key(existing) <= key(row):
+        if tree_order(existing) <= tree_order(row):
             position = i + 1
     table.indicators.insert(position, row)
     return position

@@ -24,7 +24,7 @@ from assistant.text import name_similarity
 from assistant.chat.render import findings_markdown
 from assistant.schema import Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
 from assistant.drafting.suggest import suggest
-from assistant.taxonomy import infer_level2
+from assistant.taxonomy import COST_LEVEL2, infer_level2, place, variant_of
 from assistant.values import clean
 
 
@@ -319,7 +319,7 @@ class ChatSession:
         what = intent.target or ""
         level2 = intents.level2_word(what)
         row = self._new_row(state, level2) if level2 else self._named_row(state, what)
-        edits.place(row, edits.variant_of(table))
+        place(row, variant_of(table))
         at: list[int] = []
 
         def insert() -> list[str]:
@@ -334,14 +334,14 @@ class ChatSession:
         table = state.table
         brief = _project_brief(state.brief, table)
         existing = [r.name for r in table.indicators]
-        has_cost = any(r.level2 in edits.COST_LEVEL2 for r in table.indicators)
+        has_cost = any(r.level2 in COST_LEVEL2 for r in table.indicators)
         for c in self._candidate_clusters(brief):
-            same = c.level2 is level2 or (level2 in edits.COST_LEVEL2 and c.level2 in edits.COST_LEVEL2)
+            same = c.level2 is level2 or (level2 in COST_LEVEL2 and c.level2 in COST_LEVEL2)
             if same and c.value_quality >= MIN_QUALITY.get(c.level2, 0.11) and \
                     all(name_similarity(c.name, e) < 0.5 for e in existing) and \
-                    not (c.level2 in edits.COST_LEVEL2 and has_cost and not _unit_cost(c)):
+                    not (c.level2 in COST_LEVEL2 and has_cost and not _unit_cost(c)):
                 return self._row_from(c, brief)
-        if level2 in edits.COST_LEVEL2 and has_cost:  # a second total-cost ceiling would say the same twice
+        if level2 in COST_LEVEL2 and has_cost:  # a second total-cost ceiling would say the same twice
             raise AssistantError("表中已有成本指标，总成本写一个上限即可。如需单位成本，可以说"
                                  "“加一个指标 人均培训成本≤430元/人”。")
         row = edits.generic_row(level2, brief, existing)

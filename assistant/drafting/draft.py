@@ -35,7 +35,7 @@ from assistant.drafting.precedents import (
     name_similarity,
 )
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import Variant, classify_basis
+from assistant.taxonomy import COST_LEVEL2, Variant, classify_basis, place_all
 from assistant.values import ValueKind, format_number, parse_value
 
 NEEDS_INPUT_NOTICE = "个指标值需要您按项目实际填写（已先填入先例的典型值）。"
@@ -131,7 +131,7 @@ class PrecedentDrafter:
         table.indicators = [row for row in rows if row is not None]
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
-        place_cost(table, self.variant)
+        place_all(table.indicators, self.variant)
         table.goals_annual = annual_goals(table, brief)
         if brief.period_years > 1:
             table.goals_midterm = midterm_goals(table, brief)
@@ -320,19 +320,6 @@ def _dedupe(rows: list[Indicator]) -> list[Indicator]:
     return out
 
 
-def place_cost(table: TargetTable, variant: Variant) -> None:
-    """成本 under 产出 (provincial) or as its own 一级 with 经济成本指标 (财预〔2021〕101号)."""
-    for row in table.indicators:
-        if row.level2 in (Level2.COST, Level2.ECONOMIC_COST):
-            if variant is Variant.MOF_2021:
-                row.level1, row.level2 = Level1.COST, Level2.ECONOMIC_COST
-            else:
-                row.level1, row.level2 = Level1.OUTPUT, Level2.COST
-    order = {l1: i for i, l1 in enumerate([Level1.OUTPUT, Level1.COST, Level1.BENEFIT, Level1.SATISFACTION])}
-    l2order = {l2: i for i, l2 in enumerate(Level2)}
-    table.indicators.sort(key=lambda r: (order.get(r.level1, 9), l2order.get(r.level2, 99)))
-
-
 def _empty_table(brief: ProjectBrief, description: str | None) -> TargetTable:
     funds = Funds(total=brief.budget) if brief.budget is not None else None
     return TargetTable(
@@ -380,7 +367,7 @@ def midterm_goals(table: TargetTable, brief: ProjectBrief) -> list[str]:
 def fill_midterm(table: TargetTable, years: int) -> None:
     for row in table.indicators:
         p = parse_value(row.value)
-        if row.level2 in (Level2.COST, Level2.ECONOMIC_COST) and p.unit == "万元" and p.number is not None:
+        if row.level2 in COST_LEVEL2 and p.unit == "万元" and p.number is not None:
             row.midterm_value = f"≤{format_number(round(p.number * years, 2))}万元"
             row.inferred.append("midterm_value")
         elif p.kind is ValueKind.QUANTITY and p.unit not in RATE_UNITS and p.number is not None and \

@@ -19,12 +19,11 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from assistant.review.check import check_table
 from assistant.config import REPO_ROOT, Settings, get_settings
-from assistant.drafting.draft import NEEDS_INPUT_NOTICE, Drafter, fill_midterm, place_cost, annual_goals, midterm_goals
+from assistant.drafting.draft import NEEDS_INPUT_NOTICE, Drafter, fill_midterm, annual_goals, midterm_goals
 from assistant.errors import AssistantError
-from assistant.drafting.precedents import COST_LEVEL2
 from assistant.text import name_similarity, normalize_name
 from assistant.schema import Basis, Indicator, Level1, Level2, ProjectBrief, Severity, TargetTable
-from assistant.taxonomy import TREES, Variant, classify_basis, normalize_level1, normalize_level2
+from assistant.taxonomy import COST_LEVEL2, TREES, Variant, place_all, classify_basis, normalize_level1, normalize_level2
 from assistant.values import format_number
 
 log = logging.getLogger(__name__)
@@ -211,7 +210,7 @@ def to_table(reply: TargetTableDraft, brief: ProjectBrief, baseline: TargetTable
     """The model's rows and goals in the deterministic draft's frame (header, funds: never the model's)."""
     table = baseline.model_copy(deep=True)
     table.indicators = [to_indicator(row, baseline.indicators) for row in reply.indicators]
-    place_cost(table, variant)
+    place_all(table.indicators, variant)
     table.goals_annual = [g.strip() for g in reply.goals_annual if g.strip()] or annual_goals(table, brief)
     table.goals_midterm = []
     if brief.period_years > 1:

@@ -15,11 +15,10 @@ from functools import lru_cache
 from assistant.corpus.store import load_documents, project_records
 from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import IndicatorRecord, Level1, Level2, Precedent, SourceDocument
-from assistant.taxonomy import infer_level2, level1_of
+from assistant.taxonomy import COST_LEVEL2, infer_level2, level1_of
 from assistant.values import ValueKind, parse_value
 
 # 二级 that mean "cost" in either variant are merged when clustering.
-COST_LEVEL2 = {Level2.COST, Level2.ECONOMIC_COST}
 BENEFIT_LEVEL2 = (Level2.ECONOMIC, Level2.SOCIAL, Level2.ECOLOGICAL, Level2.SUSTAINABLE)
 
 

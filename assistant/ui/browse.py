@@ -14,8 +14,8 @@ from assistant.corpus.store import iter_records
 from assistant.errors import AssistantError
 from assistant.drafting.precedents import effective_level2
 from assistant.schema import Funds, Indicator, IndicatorRecord, Level1, Level2, Precedent, TargetTable
-from assistant.taxonomy import level1_of
-from assistant.ui.grid import add_precedent, place_cost
+from assistant.taxonomy import Variant, level1_of, placed
+from assistant.ui.grid import add_precedent
 from assistant.values import parse_value
 
 ss = st.session_state
@@ -131,7 +131,7 @@ def _empty_table() -> TargetTable:
 
 def add_to_draft(record: IndicatorRecord) -> None:
     table = add_precedent(ss.state.table or _empty_table(), as_indicator(record))
-    table = place_cost(table, bool(ss.cost_as_level1))
+    table = placed(table, Variant.MOF_2021 if ss.cost_as_level1 else Variant.PROVINCIAL)
     if S.safely("加入草稿", S.set_table, table):
         S.flash("success", f"已把“{record.name}”（{record.city}）加入草稿。")
 

@@ -107,16 +107,6 @@ def add_precedent(table: TargetTable, ind: Indicator) -> TargetTable:
     return table.model_copy(update={"indicators": rows})
 
 
-def place_cost(table: TargetTable, cost_as_level1: bool) -> TargetTable:
-    """成本 rows as their own 一级 (财预〔2021〕101号) or as 成本指标 under 产出 (provincial forms)."""
-    rows = [ind.model_copy() for ind in table.indicators]
-    for ind in rows:
-        if ind.level2 in (Level2.COST, Level2.ECONOMIC_COST) or (ind.level1 is Level1.COST and ind.level2 is None):
-            ind.level1, ind.level2 = ((Level1.COST, Level2.ECONOMIC_COST) if cost_as_level1
-                                      else (Level1.OUTPUT, Level2.COST))
-    return table.model_copy(update={"indicators": rows})
-
-
 def one_click_value(suggestion: str | None) -> str | None:
     """The value to write when a finding's suggestion is itself a value, else None."""
     text = (suggestion or "").strip()

@@ -10,7 +10,7 @@ from assistant.ui import state as S
 from assistant.drafting.brief import find_period_years
 from assistant.chat.session import BriefState
 from assistant.errors import AssistantError, BriefError
-from assistant.ui.grid import place_cost
+from assistant.taxonomy import Variant, placed
 from assistant.values import format_number
 
 ss = st.session_state
@@ -163,7 +163,7 @@ def _on_cost_mode() -> None:
     ss.cost_as_level1 = ss.cost_mode == _COST_MODES[1]
     st.query_params["c"] = "1" if ss.cost_as_level1 else "0"
     if ss.state.table is not None:
-        S.safely("调整成本指标位置", S.set_table, place_cost(ss.state.table, ss.cost_as_level1))
+        S.safely("调整成本指标位置", S.set_table, placed(ss.state.table, Variant.MOF_2021 if ss.cost_as_level1 else Variant.PROVINCIAL))
 
 
 def settings() -> None:

@@ -12,7 +12,6 @@ from assistant.ui.grid import (
     apply_edits,
     has_edits,
     one_click_value,
-    place_cost,
     precedent_frame,
     table_frame,
 )
@@ -97,18 +96,6 @@ def test_add_precedent_goes_after_its_level2():
     assert [r.name for r in table.indicators] == ["租赁面积", "租赁部门数", "年租赁费用", "职工满意度"]
     other = Indicator(level1=Level1.BENEFIT, level2=Level2.SOCIAL, name="改善办公环境", value="明显改善")
     assert add_precedent(_table(), other).indicators[-1].name == "改善办公环境"
-
-
-@pytest.mark.parametrize("as_level1, level1, level2", [
-    (True, Level1.COST, Level2.ECONOMIC_COST),
-    (False, Level1.OUTPUT, Level2.COST),
-])
-def test_place_cost(as_level1, level1, level2):
-    table = place_cost(_table(), as_level1)
-    assert (table.indicators[1].level1, table.indicators[1].level2) == (level1, level2)
-    assert table.indicators[0].level2 is Level2.QUANTITY
-    back = place_cost(table, not as_level1)
-    assert back.indicators[1].level1 is not level1
 
 
 @pytest.mark.parametrize("suggestion, value", [
