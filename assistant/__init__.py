@@ -13,7 +13,8 @@ from __future__ import annotations
 from importlib import import_module
 
 _API = {
-    "draft_table": "assistant.drafting.draft",
+    "draft_table": "assistant.drafting.factory",
+    "make_drafter": "assistant.drafting.factory",
     "PrecedentDrafter": "assistant.drafting.draft",
     "suggest": "assistant.drafting.suggest",
     "check_table": "assistant.review.check",

@@ -88,7 +88,7 @@ def cmd_suggest(args) -> int:
 
 def cmd_draft(args) -> int:
     from assistant.drafting.brief import parse_budget
-    from assistant.drafting.draft import draft_table
+    from assistant.drafting.factory import draft_table
     from assistant.schema import ProjectBrief
 
     budget = parse_budget(args.budget) if args.budget is not None else None

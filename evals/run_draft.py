@@ -24,9 +24,11 @@ import numpy as np
 
 from assistant.review.check import check_table
 from assistant.corpus.store import load_documents
-from assistant.drafting.draft import PrecedentDrafter, _generic, default_finder
+from assistant.drafting.draft import PrecedentDrafter
+from assistant.drafting.finder import default_finder
+from assistant.drafting.frame import generic_row, make_indicator
 from assistant.drafting.precedents import effective_level2, gather, is_indicator_name
-from assistant.schema import FormKind, Indicator, Level1, Level2, ProjectBrief, TargetTable
+from assistant.schema import Indicator, Level1, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import Variant, level1_of, place_all
 
 RESULTS = Path(__file__).parent / "results"
@@ -108,12 +110,11 @@ def nearest_project_baseline(finder) -> Callable[[ProjectBrief], TargetTable]:
 
 def generic_baseline(brief: ProjectBrief) -> TargetTable:
     from assistant.drafting.adapt import cost_ceiling
-    from assistant.drafting.draft import _indicator
     from assistant.schema import Basis, Funds
 
-    rows = [_generic(l2, brief) for l2 in (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.SOCIAL,
+    rows = [generic_row(l2, brief) for l2 in (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.SOCIAL,
                                           Level2.SATISFACTION)]
-    rows.append(_indicator(Level2.COST, "项目成本", cost_ceiling(brief.budget), Basis.BUDGET, "预算批复", []))
+    rows.append(make_indicator(Level2.COST, "项目成本", cost_ceiling(brief.budget), Basis.BUDGET, "预算批复", []))
     table = TargetTable(project_name=brief.name, year=brief.year, start_year=brief.year, period_years=1,
                         funds_annual=Funds(total=brief.budget), indicators=rows)
     place_all(table.indicators, Variant.PROVINCIAL)

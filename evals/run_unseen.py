@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import run_draft  # noqa: E402  (the Matcher, 一级 families and corpus cases of the draft evaluation)
 
 from assistant.review.check import check_table  # noqa: E402
-from assistant.drafting.draft import PrecedentDrafter, default_finder  # noqa: E402
+from assistant.drafting.draft import PrecedentDrafter  # noqa: E402
+from assistant.drafting.finder import default_finder  # noqa: E402
 from assistant.drafting.library import types_for  # noqa: E402
 from assistant.schema import Indicator, Level2, ProjectBrief, TargetTable  # noqa: E402
 from assistant.taxonomy import level1_of  # noqa: E402

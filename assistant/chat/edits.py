@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.drafting.adapt import DEFAULT_BASIS
-from assistant.drafting.draft import EXPLANATION, annual_goals, midterm_goals
+from assistant.drafting.frame import annual_goals, midterm_goals
 from assistant.errors import AssistantError
 from assistant.chat.intents import FOCUS_WORDS, level2_word, row_number
 from assistant.text import clean_name, name_similarity, normalize_name
-from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import COST_LEVEL2, classify_basis, is_cost, level1_of, tree_order
+from assistant.schema import Funds, Indicator, ProjectBrief, TargetTable
+from assistant.taxonomy import COST_LEVEL2, classify_basis, is_cost, tree_order
 from assistant.values import ValueKind, format_number, parse_value
 
 FIELD_LABEL = {"value": "指标值", "midterm": "中期指标值", "basis": "指标值确定依据", "name": "指标名称",
@@ -194,50 +193,6 @@ def with_goals(table: TargetTable, before: ProjectBrief, after: Callable[[], Pro
 
 
 # --- new rows ------------------------------------------------------------------------------------
-
-# Rows to add when the precedents have no (further) cluster for a 二级: the standard tree's plain ones.
-GENERIC: dict[Level2, list[tuple[str, str]]] = {
-    Level2.QUANTITY: [("{short}任务完成数量", "≥1项"), ("服务保障次数", "≥1次")],
-    Level2.QUALITY: [("{short}验收合格率", "100%"), ("服务质量达标率", "≥95%")],
-    Level2.TIMELINESS: [("{short}完成时间", "{year}年12月31日前"), ("资金支付及时率", "100%")],
-    Level2.COST: [("{short}成本", "≤{budget}万元")],
-    Level2.SOCIAL: [("保障业务正常开展", "≥95%"), ("业务正常运转率", "≥95%")],
-    Level2.SUSTAINABLE: [("持续发挥作用年限", "≥1年")],
-    Level2.SATISFACTION: [("服务对象满意度", "≥90%"), ("缴存职工满意度", "≥90%"), ("本单位职工满意度", "≥90%")],
-}
-_ASK_NUMBER = {Level2.QUANTITY, Level2.SUSTAINABLE}
-
-
-def short_name(name: str) -> str:
-    s = name.strip()
-    for suffix in ("项目", "经费", "资金", "费用"):
-        if s.endswith(suffix) and len(s) > len(suffix) + 1:
-            s = s[: -len(suffix)]
-    return s
-
-
-def generic_row(level2: Level2, brief: ProjectBrief, existing: list[str]) -> Indicator | None:
-    """The first plain row for this 二级 whose name the table does not already use."""
-    for name_t, value_t in GENERIC.get(level2, []):
-        name = name_t.format(short=short_name(brief.name))
-        if any(name_similarity(name, e) >= 0.5 for e in existing):
-            continue
-        if "{budget}" in value_t and brief.budget is None:
-            continue
-        value = value_t.format(year=brief.year or "当", budget=money(brief.budget))
-        row = plain_row(level2, name, value)
-        if level2 in _ASK_NUMBER:
-            row.needs_input, row.question = True, f"「{name}」是多少？请按项目实际填写。"
-        return row
-    return None
-
-
-def plain_row(level2: Level2, name: str, value: str) -> Indicator:
-    basis, note = DEFAULT_BASIS.get(level2, (Basis.PLAN, "年度工作计划"))
-    return Indicator(level1=level1_of(level2), level2=level2, name=name, value=value, basis=basis,
-                     basis_note=note, explanation=EXPLANATION.get(level2, "").format(name=name),
-                     inferred=["generic"])
-
 
 def insert_row(table: TargetTable, row: Indicator) -> int:
     """Insert after the last row that comes before it in the 一级/二级 order; returns its index."""

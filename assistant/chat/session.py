@@ -14,17 +14,18 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from assistant.chat import edits, intents, replies
-from assistant.drafting.brief import MAX_TEXT, parse_budget, parse_year, trim_text
+from assistant.drafting import extra_rows
+from assistant.drafting.brief import MAX_TEXT, parse_budget, parse_year
 from assistant.review.check import check_table
-from assistant.drafting.draft import Drafter, PrecedentDrafter, ProjectFinder, default_finder
+from assistant.drafting.factory import make_drafter, precedent_drafter
+from assistant.drafting.finder import ProjectFinder, default_finder
+from assistant.drafting.frame import Drafter
 from assistant.errors import AssistantError
 from assistant.chat.intents import Intent
-from assistant.drafting.precedents import Cluster, cluster, find_candidates
-from assistant.text import name_similarity
 from assistant.chat.render import findings_markdown
 from assistant.schema import Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
 from assistant.drafting.suggest import suggest
-from assistant.taxonomy import COST_LEVEL2, infer_level2, place, variant_of
+from assistant.taxonomy import place, variant_of
 from assistant.values import clean
 
 
@@ -67,10 +68,6 @@ class Reply(BaseModel):
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = MAX_TEXT  # a 100 kB paste is cut here; the rest is never parsed or stored
-# Minimum value quality of a precedent cluster worth adding, as the drafter uses them.
-MIN_QUALITY = {Level2.SATISFACTION: 1.0, Level2.COST: 1.0, **{l2: 0.5 for l2 in (Level2.ECONOMIC, Level2.SOCIAL,
-                                                                Level2.ECOLOGICAL, Level2.SUSTAINABLE)}}
-N_PROJECTS = 6
 
 
 def _project_brief(brief: BriefState, table: TargetTable | None = None) -> ProjectBrief:
@@ -92,9 +89,9 @@ class ChatSession:
                  checker: Callable[[TargetTable], list[Finding]] | None = None):
         self.state = state if state is not None else SessionState()
         self.finder = finder or default_finder()
-        self.drafter = drafter or PrecedentDrafter(finder=self.finder)
+        self.drafter = drafter or make_drafter(self.finder)
+        self.rows_drafter = precedent_drafter(self.drafter, self.finder)  # fits the rows the chat adds
         self.checker = checker or check_table
-        self._clusters: dict[str, list[Cluster]] = {}
 
     # --- the public API ------------------------------------------------------------------------
 
@@ -331,55 +328,17 @@ class ChatSession:
         return self._revised(state, replies.added_text(row, at[0]))
 
     def _new_row(self, state, level2: Level2) -> Indicator:
-        table = state.table
-        brief = _project_brief(state.brief, table)
-        existing = [r.name for r in table.indicators]
-        has_cost = any(r.level2 in COST_LEVEL2 for r in table.indicators)
-        for c in self._candidate_clusters(brief):
-            same = c.level2 is level2 or (level2 in COST_LEVEL2 and c.level2 in COST_LEVEL2)
-            if same and c.value_quality >= MIN_QUALITY.get(c.level2, 0.11) and \
-                    all(name_similarity(c.name, e) < 0.5 for e in existing) and \
-                    not (c.level2 in COST_LEVEL2 and has_cost and not _unit_cost(c)):
-                return self._row_from(c, brief)
-        if level2 in COST_LEVEL2 and has_cost:  # a second total-cost ceiling would say the same twice
-            raise AssistantError("表中已有成本指标，总成本写一个上限即可。如需单位成本，可以说"
-                                 "“加一个指标 人均培训成本≤430元/人”。")
-        row = edits.generic_row(level2, brief, existing)
-        if row is None:
-            raise AssistantError(f"先例中没有更多可加的{level2.value}。可以直接说“加一个指标 名称 指标值”，"
-                                 f"例如“加一个指标 缴存职工满意度≥90%”。")
-        return row
+        return extra_rows.row_for_level2(self.rows_drafter, state.table, _project_brief(state.brief, state.table),
+                                         level2)
 
     def _named_row(self, state, what: str) -> Indicator:
         name, value = edits.split_name_value(what)
         if not name or not intents.clean_name(name):
             raise AssistantError("请说明要加的指标，例如“加一个时效指标”或“加一个指标 缴存职工满意度≥90%”。")
-        brief = _project_brief(state.brief, state.table)
-        match = max(((name_similarity(name, c.name), c) for c in self._candidate_clusters(brief)),
-                    key=lambda x: x[0], default=(0.0, None))
-        if match[1] is not None and match[0] >= 0.5:
-            row = self._row_from(match[1], brief)
-            row.name = name
-        else:
-            row = edits.plain_row(infer_level2(name, value or "") or Level2.SOCIAL, name, "")
-            row.inferred = ["level2"]
-            row.needs_input, row.question = True, f"「{name}」的指标值是多少？"
+        row = extra_rows.named_row(self.rows_drafter, _project_brief(state.brief, state.table), name, value)
         if value:
             edits.set_field(row, "value", clean(value))
         return row
-
-    def _candidate_clusters(self, brief: ProjectBrief) -> list[Cluster]:
-        query = f"{brief.name} {brief.description or ''}".strip()
-        if query not in self._clusters:
-            # the drafter's own candidates, so an added row is one the draft could have had
-            self._clusters[query] = cluster(find_candidates(self.finder, query, N_PROJECTS)[1])
-        return self._clusters[query]
-
-    def _row_from(self, c: Cluster, brief: ProjectBrief) -> Indicator:
-        # The drafter's own fitting (typical rate, dates in the brief's year, the user's numbers) so an
-        # added row reads like a drafted one.
-        drafter = self.drafter if isinstance(self.drafter, PrecedentDrafter) else PrecedentDrafter(finder=self.finder)
-        return drafter.row_from_cluster(c, brief, trim_text(brief.description))
 
     def _with_goals(self, state, change: Callable[[], list[str]]) -> list[str]:
         before = _project_brief(state.brief, state.table)
@@ -448,11 +407,6 @@ class ChatSession:
     def _on_export(self, state, intent: Intent) -> Reply:
         findings = self.checker(self._need_table(state, "导出"))
         return self._reply(state, replies.export_text(intent.fmt, findings), "export", findings=findings)
-
-
-def _unit_cost(c: Cluster) -> bool:
-    """A unit cost (元/人, 万元/次): the one kind of cost row that can stand beside the total."""
-    return any("/" in (m.record.value or "") for m in c.members)
 
 
 class _NoTable(AssistantError):

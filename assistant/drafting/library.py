@@ -123,11 +123,11 @@ class Relevance:
 
 # --- merging with the precedent rows ------------------------------------------------------------------
 
-def apply_library(rows: list[Indicator], brief: ProjectBrief, precedent_projects: list[str]) -> list[Indicator]:
+def apply_library(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:
     """Merge library rows fitted to the brief with the rows the drafter took from precedents.
 
-    ``rows`` are not changed (copies are merged). ``precedent_projects`` is part of the drafter's hook;
-    each row's own precedents name their projects, which is what relevance is judged on.
+    ``rows`` are not changed (copies are merged); each row's own precedents name their projects,
+    which is what relevance is judged on.
     """
     library = load_library()
     facts = read_brief(brief.name, brief.description)

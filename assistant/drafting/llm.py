@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from assistant.review.check import check_table
 from assistant.config import REPO_ROOT, Settings, get_settings
-from assistant.drafting.draft import NEEDS_INPUT_NOTICE, Drafter, fill_midterm, annual_goals, midterm_goals
+from assistant.drafting.frame import NEEDS_INPUT_NOTICE, Drafter, annual_goals, fill_midterm, midterm_goals
 from assistant.errors import AssistantError
 from assistant.text import name_similarity, normalize_name
 from assistant.schema import Basis, Indicator, Level1, Level2, ProjectBrief, Severity, TargetTable
@@ -357,14 +357,3 @@ def chat_model_from_settings(settings: Settings) -> Any:
         timeout=settings.llm_timeout, max_retries=0, temperature=0,
         use_responses_api=False,  # OpenAI-compatible servers speak chat completions only
     )
-
-
-def make_drafter(fallback: Drafter | None = None) -> Drafter:
-    """The LLM drafter when a model is configured by environment, else the deterministic one."""
-    if fallback is None:
-        from assistant.drafting.draft import PrecedentDrafter
-
-        fallback = PrecedentDrafter()
-    if not llm_configured():
-        return fallback
-    return LLMDrafter(fallback=fallback)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.corpus.store import load_documents, project_records
+from assistant.review.check import is_input_measure
 from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import IndicatorRecord, Level1, Level2, Precedent, SourceDocument
 from assistant.taxonomy import COST_LEVEL2, infer_level2, level1_of
@@ -161,8 +162,17 @@ def corpus_project_records() -> dict[tuple[str, str], list[IndicatorRecord]]:
     return _corpus_projects()
 
 
+_generation = 0  # bumped whenever the corpus changes, so caches built over it know they are stale
+
+
 def refresh_corpus_cache() -> None:
+    global _generation
     _corpus_projects.cache_clear()
+    _generation += 1
+
+
+def corpus_generation() -> int:
+    return _generation
 
 
 def gather(matches: Iterable[ProjectMatch], direct: Iterable[IndicatorMatch] = ()) -> list[Candidate]:
@@ -216,8 +226,6 @@ OUTPUT_LEVEL2 = (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.COST
 
 def travels(c: Cluster) -> bool:
     """Worth proposing to another project: outputs and costs must be countable; any row needs a value."""
-    from assistant.review.check import is_input_measure
-
     if c.level2 is Level2.SATISFACTION:
         return c.value_quality >= 1.0 and "满意" in c.name  # not a goal sentence filed under 满意度
     if c.level2 in OUTPUT_LEVEL2:

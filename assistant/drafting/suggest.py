@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from assistant.drafting.draft import ProjectFinder, default_finder
+from assistant.drafting.finder import ProjectFinder, default_finder
 from assistant.drafting.precedents import Cluster, cluster, find_candidates, travels
 from assistant.schema import Level1, Level2, Precedent
 from assistant.taxonomy import level1_of

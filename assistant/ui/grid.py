@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from assistant.schema import Indicator, Level1, Level2, Precedent, TargetTable
+from assistant.schema import Indicator, Precedent, TargetTable
 from assistant.taxonomy import classify_basis, normalize_level1, normalize_level2
 from assistant.values import parse_value
 

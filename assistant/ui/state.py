@@ -14,6 +14,8 @@ from contextlib import contextmanager
 import streamlit as st
 
 from assistant.chat.session import ChatSession, SessionState
+from assistant.drafting.factory import make_drafter
+from assistant.drafting.frame import Drafter
 from assistant.review.check import check_table
 from assistant.config import get_settings
 from assistant.errors import AssistantError
@@ -31,10 +33,10 @@ def store() -> DraftStore:
 
 
 @st.cache_resource(show_spinner=False)
-def drafter(variant: str):
-    from assistant.drafting.draft import PrecedentDrafter
-
-    return PrecedentDrafter(variant=Variant(variant))
+def drafter(variant: str) -> Drafter:
+    """The configured drafter (the LLM one when JX_LLM_* is set), the same the CLI uses; one per variant
+    and process, so its caches outlive a rerun."""
+    return make_drafter(variant=Variant(variant))
 
 
 @st.cache_resource(show_spinner="正在准备先例索引和向量模型（首次启动约需一分钟）…")

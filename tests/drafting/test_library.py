@@ -396,5 +396,5 @@ def test_apply_library_leaves_its_input_alone(fake_finder):
     b = brief("机关食堂餐饮服务外包", "保障干部职工约300人工作日两餐", budget=75)
     rows = PrecedentDrafter(finder=fake_finder, use_library=False).draft(b).indicators
     snapshot = [r.model_dump() for r in rows]
-    apply_library(rows, b, [])
+    apply_library(rows, b)
     assert [r.model_dump() for r in rows] == snapshot

@@ -23,7 +23,8 @@ from assistant.review.check import check_table
 from assistant.config import REPO_ROOT, get_settings
 from assistant.corpus.store import load_documents
 from assistant.drafting.draft import PrecedentDrafter
-from assistant.drafting.llm import LLMDrafter, TargetTableDraft, draft_messages, load_prompt, make_drafter
+from assistant.drafting.factory import make_drafter
+from assistant.drafting.llm import LLMDrafter, TargetTableDraft, draft_messages, load_prompt
 from assistant.drafting.precedents import ProjectMatch
 from assistant.text import normalize_name
 from assistant.schema import Level2, ProjectBrief, Severity
@@ -282,7 +283,7 @@ def test_fake_models_without_structured_output_fall_back(fallback, model):
 
 def test_no_model_configured_imports_no_langchain():
     env = {k: v for k, v in os.environ.items() if not k.startswith("JX_LLM")}
-    code = ("import sys; from assistant.drafting.llm import make_drafter; d = make_drafter(); "
+    code = ("import sys; from assistant.drafting.factory import make_drafter; d = make_drafter(); "
             "loaded = [m for m in sys.modules if m.split('.')[0] in ('langchain', 'langchain_core', "
             "'langchain_openai', 'openai')]; print(type(d).__name__, loaded)")
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO_ROOT, capture_output=True, text=True,
@@ -303,7 +304,7 @@ def configured(monkeypatch, server):
 
 
 def test_configured_model_is_used(configured, fallback):
-    drafter = make_drafter(fallback)
+    drafter = make_drafter(fallback=fallback)
     assert isinstance(drafter, LLMDrafter) and drafter.fallback is fallback
     model = drafter.chat_model
     assert (model.model_name, model.request_timeout, model.max_retries) == ("qwen2.5:7b", 0.5, 0)
