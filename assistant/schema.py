@@ -6,7 +6,7 @@ Money is always 万元; a missing amount is ``None``, never 0.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -254,15 +254,37 @@ class Precedent(BaseModel):
 
 
 class ProjectBrief(BaseModel):
-    """What the user tells us about the project to draft."""
+    """What the user tells us about the project to draft: the one brief model of the CLI, the chat's
+    state, the page's sidebar (项目信息) and what one message says (only the fields it set)."""
 
-    name: str
+    name: str | None = None
     budget: float | None = None  # 万元
     year: int | None = None
-    description: str | None = None
+    description: str | None = None  # 资金用途
     period_years: int = 1
     department: str | None = None
     implementing_unit: str | None = None
+
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "budget", "year")  # asked for, one at a time, before drafting
+
+    def missing(self) -> list[str]:
+        return [f for f in self.REQUIRED if getattr(self, f) in (None, "")]
+
+    def said(self) -> dict[str, Any]:
+        """The fields given explicitly (a message's brief holds only what the message said)."""
+        return {k: getattr(self, k) for k in self.model_fields_set if getattr(self, k) is not None}
+
+    @classmethod
+    def from_table(cls, table: TargetTable) -> ProjectBrief:
+        """The brief a table's header states (an imported form, a table edited in the grid)."""
+        values = {field: getattr(table, attr) for field, attr in BRIEF_HEADER.items()}
+        values["budget"] = table.budget
+        return cls(**{k: v for k, v in values.items() if v is not None})
+
+
+# The brief's fields as the table's header holds them (the budget is the annual funds' total).
+BRIEF_HEADER = {"name": "project_name", "year": "year", "department": "department",
+                "implementing_unit": "implementing_unit", "description": "purpose", "period_years": "period_years"}
 
 
 class Severity(StrEnum):

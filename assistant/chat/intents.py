@@ -13,7 +13,7 @@ from dataclasses import dataclass, field as dc_field
 
 from assistant.drafting.brief import find_budget, find_period_years, find_year, parse_budget, parse_year, trim_text
 from assistant.errors import BriefError
-from assistant.schema import Level2
+from assistant.schema import Level2, ProjectBrief
 from assistant.values import chinese_number, clean
 
 CN = "零〇一二两三四五六七八九十百"
@@ -76,18 +76,6 @@ LEVEL2_WORDS: list[tuple[str, Level2]] = [
 
 
 @dataclass
-class BriefFields:
-    name: str | None = None
-    budget: float | None = None
-    year: int | None = None
-    period_years: int | None = None
-    description: str | None = None
-
-    def any(self) -> bool:
-        return any(v is not None for v in (self.name, self.budget, self.year, self.period_years, self.description))
-
-
-@dataclass
 class Intent:
     kind: str  # empty draft export check delete add revise explain suggest brief cancel confirm greeting unknown
     text: str = ""  # the normalised message
@@ -96,7 +84,7 @@ class Intent:
     field: str | None = None  # value basis name explanation midterm | budget year project_name period
     new: str | None = None  # the new value
     fmt: str | None = None  # export format
-    brief: BriefFields = dc_field(default_factory=BriefFields)
+    brief: ProjectBrief = dc_field(default_factory=ProjectBrief)  # only the fields the message gave
 
 
 def normalize(text: str) -> str:
@@ -117,9 +105,9 @@ def parse(text: str) -> Intent:
     if _CANCEL.match(s):
         return Intent("cancel", s)
     fields = extract_brief(s, with_name=False)
-    if fields.any() and fields.name is None:
-        fields.name = _leading_name(s)
-    if fields.any():
+    if fields.said() and fields.name is None and (name := _leading_name(s)):
+        fields.name = name
+    if fields.said():
         return Intent("brief", s, brief=fields)
     if _GREETING.match(s):
         return Intent("greeting", s)
@@ -268,19 +256,18 @@ _MONEY_TOKEN = re.compile(rf"(?:预算|金额|资金|经费|总额|共计|合计
 _NOT_A_NAME = {"", "项目", "一个项目", "绩效目标", "新项目", "草稿", "表"}
 
 
-def extract_brief(s: str, *, with_name: bool) -> BriefFields:
-    """Name, budget, year, period and purpose as written in one message (missing → None)."""
+def extract_brief(s: str, *, with_name: bool) -> ProjectBrief:
+    """Name, budget, year, period and purpose as written in one message: a brief holding only those
+    (``said()``), the rest left unset."""
     description, rest = _split_purpose(s)
-    fields = BriefFields(description=description)
-    fields.budget = _budget(rest)
-    fields.year = _year(rest)
-    fields.period_years = find_period_years(rest) or _period_word(rest)
+    found = {"description": description, "budget": _budget(rest), "year": _year(rest),
+             "period_years": find_period_years(rest) or _period_word(rest)}
     m = _NAME_WORD.search(rest)
     if m:
-        fields.name = clean_name(m.group("name") or m.group("name2"))
+        found["name"] = clean_name(m.group("name") or m.group("name2"))
     elif with_name:
-        fields.name = _name_from_clauses(rest)
-    return fields
+        found["name"] = _name_from_clauses(rest)
+    return ProjectBrief(**{k: v for k, v in found.items() if v is not None})
 
 
 def _split_purpose(s: str) -> tuple[str | None, str]:
@@ -405,13 +392,14 @@ def parse_period(value) -> int:
     return value
 
 
-def merge_brief(brief, fields: BriefFields) -> None:
-    """A newly named project starts from a clean budget and purpose; the year and units carry over."""
-    if fields.name and fields.name != brief.name:
+def merge_brief(brief: ProjectBrief, fields: ProjectBrief) -> None:
+    """A message's brief into the session's. A newly named project starts from a clean budget and
+    purpose; the year and units carry over."""
+    said = fields.said()
+    if said.get("name") and said["name"] != brief.name:
         if brief.name is not None:
             brief.budget, brief.description, brief.period_years = None, None, 1
-        brief.name = fields.name
+        brief.name = said["name"]
     for key in ("budget", "year", "period_years", "description"):
-        value = getattr(fields, key)
-        if value is not None:
-            setattr(brief, key, value)
+        if key in said:
+            setattr(brief, key, said[key])

@@ -23,22 +23,10 @@ from assistant.drafting.frame import Drafter
 from assistant.errors import AssistantError
 from assistant.chat.intents import Intent
 from assistant.chat.render import findings_markdown
-from assistant.schema import Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
+from assistant.schema import BRIEF_HEADER, Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
 from assistant.drafting.suggest import suggest
 from assistant.taxonomy import place, variant_of
 from assistant.values import clean
-
-
-class BriefState(BaseModel):
-    """What the sidebar shows (项目信息); filled by the form or by what the user says in chat."""
-
-    name: str | None = None
-    budget: float | None = None  # 万元
-    year: int | None = None
-    period_years: int = 1
-    department: str | None = None
-    implementing_unit: str | None = None
-    description: str | None = None  # 资金用途
 
 
 class Message(BaseModel):
@@ -47,7 +35,7 @@ class Message(BaseModel):
 
 
 class SessionState(BaseModel):
-    brief: BriefState = Field(default_factory=BriefState)
+    brief: ProjectBrief = Field(default_factory=ProjectBrief)  # 项目信息, as the sidebar shows it
     table: TargetTable | None = None
     history: list[Message] = Field(default_factory=list)
     pending: str | None = None  # the intent waiting for an answer (e.g. "draft" waiting for the budget)
@@ -70,15 +58,10 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = MAX_TEXT  # a 100 kB paste is cut here; the rest is never parsed or stored
 
 
-def _project_brief(brief: BriefState, table: TargetTable | None = None) -> ProjectBrief:
+def _project_brief(brief: ProjectBrief, table: TargetTable | None = None) -> ProjectBrief:
+    """The session's brief, named after the table when the user never named it."""
     name = brief.name or (table.project_name if table else None) or "未命名项目"
-    return ProjectBrief(name=name, budget=brief.budget, year=brief.year, description=brief.description,
-                        period_years=brief.period_years, department=brief.department,
-                        implementing_unit=brief.implementing_unit)
-
-
-def _missing(brief: BriefState) -> list[str]:
-    return [f for f in ("name", "budget", "year") if getattr(brief, f) in (None, "")]
+    return brief.model_copy(update={"name": name})
 
 
 class ChatSession:
@@ -129,13 +112,9 @@ class ChatSession:
         work.table, work.pending = table, None
         if work.focus is not None and work.focus >= len(table.indicators):
             work.focus = None
-        b = work.brief
-        b.name = table.project_name or b.name
-        for attr, value in (("year", table.year), ("budget", table.budget), ("department", table.department),
-                            ("implementing_unit", table.implementing_unit), ("description", table.purpose),
-                            ("period_years", table.period_years)):
-            if value is not None:
-                setattr(b, attr, value)
+        for key, value in ProjectBrief.from_table(table).said().items():
+            if value != "":
+                setattr(work.brief, key, value)
         self._commit(work)
         return findings
 
@@ -220,9 +199,7 @@ class ChatSession:
             intents.merge_brief(state.brief, intent.brief)
             state.pending = "draft"
             return self._continue_draft(state)
-        f = intent.brief
-        values = {k: v for k, v in (("name", f.name), ("budget", f.budget), ("year", f.year),
-                                    ("period_years", f.period_years), ("description", f.description)) if v is not None}
+        values = intent.brief.said()
         return self._revised(state, self._with_goals(state, lambda: self._carry(state, values)))
 
     def _answer_pending(self, state, intent: Intent) -> Reply:
@@ -230,7 +207,7 @@ class ChatSession:
         if intent.kind == "brief":
             intents.merge_brief(state.brief, intent.brief)
             return self._continue_draft(state)
-        asked = (_missing(state.brief) or ["none"])[0]
+        asked = (state.brief.missing() or ["none"])[0]
         text = intent.text
         if intent.kind == "empty" or asked == "none":
             return self._continue_draft(state)
@@ -247,7 +224,7 @@ class ChatSession:
         return self._continue_draft(state)
 
     def _continue_draft(self, state, *, replacing: bool = False) -> Reply:
-        missing = _missing(state.brief)
+        missing = state.brief.missing()
         if missing:
             state.pending = "draft"
             question = replies.QUESTIONS[missing[0]].format(example=state.topic or "房屋租赁费")
@@ -273,7 +250,7 @@ class ChatSession:
                 if state.pending == "draft":
                     return self._continue_draft(state)
                 return self._reply(state, "已记下。" + replies.NO_TABLE.format(what="修改表格"), "help")
-            return self._on_brief(state, Intent("brief", intent.text, brief=intents.BriefFields(**{key: value})))
+            return self._on_brief(state, Intent("brief", intent.text, brief=ProjectBrief(**{key: value})))
         table = self._need_table(state, "修改")
         rows = edits.resolve_rows(table, intent.target, state.focus)
         field = intent.field or "value"
@@ -358,9 +335,9 @@ class ChatSession:
             b.year = values["year"]
             if b.year is not None:
                 lines += edits.apply_year(table, old, b.year, years)
-        simple = {"name": "project_name", "department": "department", "implementing_unit": "implementing_unit",
-                  "description": "purpose"}
-        for key, attr in simple.items():
+        for key, attr in BRIEF_HEADER.items():
+            if key in ("year", "period_years"):
+                continue  # moved through the table above and below
             if key in values and values[key] != getattr(table, attr):
                 setattr(b, key, values[key])
                 if values[key] is not None:

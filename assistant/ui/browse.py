@@ -12,8 +12,9 @@ from assistant.ui import state as S
 from assistant.config import get_settings
 from assistant.corpus.store import iter_records
 from assistant.errors import AssistantError
+from assistant.drafting.frame import empty_table, prepared_brief
 from assistant.drafting.precedents import effective_level2
-from assistant.schema import Funds, Indicator, IndicatorRecord, Level1, Level2, Precedent, TargetTable
+from assistant.schema import Indicator, IndicatorRecord, Level1, Level2, Precedent, TargetTable
 from assistant.taxonomy import Variant, level1_of, placed
 from assistant.ui.grid import add_precedent
 from assistant.values import parse_value
@@ -122,11 +123,7 @@ def as_indicator(record: IndicatorRecord) -> Indicator:
 
 
 def _empty_table() -> TargetTable:
-    brief = ss.state.brief
-    return TargetTable(project_name=brief.name or "未命名项目", year=brief.year, department=brief.department,
-                       implementing_unit=brief.implementing_unit, purpose=brief.description,
-                       period_years=brief.period_years, period=f"{brief.period_years}年", start_year=brief.year,
-                       funds_annual=Funds(total=brief.budget) if brief.budget is not None else None)
+    return empty_table(prepared_brief(ss.state.brief))
 
 
 def add_to_draft(record: IndicatorRecord) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.ui import state as S
-from assistant.chat.session import BriefState, SessionState
+from assistant.chat.session import SessionState
 from assistant.review.check import check_table
 from assistant.config import get_settings
 from assistant.corpus.store import form_path, ingest, load_documents
 from assistant.errors import AssistantError, IngestError
-from assistant.schema import SourceDocument, TargetTable
+from assistant.schema import ProjectBrief, SourceDocument, TargetTable
 from assistant.ui.grid import table_frame
 
 ss = st.session_state
@@ -116,9 +116,7 @@ def _open_as_draft(table: TargetTable) -> None:
     S.save()
     S.open_draft(None)
     ss.state = SessionState(
-        brief=BriefState(name=table.project_name, budget=table.budget, year=table.year,
-                         period_years=table.period_years or 1, department=table.department,
-                         implementing_unit=table.implementing_unit, description=table.purpose),
+        brief=ProjectBrief.from_table(table),
         table=table.model_copy(deep=True),
     )
     S.changed()

@@ -8,14 +8,14 @@ import streamlit as st
 
 from assistant.ui import state as S
 from assistant.drafting.brief import find_period_years
-from assistant.chat.session import BriefState
+from assistant.schema import ProjectBrief
 from assistant.errors import AssistantError, BriefError
 from assistant.taxonomy import Variant, placed
 from assistant.values import format_number
 
 ss = st.session_state
 
-# (field of BriefState, label, placeholder); 资金用途 is a text area, the rest one-line inputs
+# (field of ProjectBrief, label, placeholder); 资金用途 is a text area, the rest one-line inputs
 FIELDS = [
     ("name", "项目名称", "例如：房屋租赁费"),
     ("budget", "预算（万元）", "例如：60.13、60万元、六十万"),
@@ -28,7 +28,7 @@ FIELDS = [
 _COST_MODES = ["产出指标下的二级指标（多数省份）", "单列为一级指标（财预〔2021〕101号）"]
 
 
-def shown(brief: BriefState, field: str) -> str:
+def shown(brief: ProjectBrief, field: str) -> str:
     value = getattr(brief, field)
     if value is None:
         return ""

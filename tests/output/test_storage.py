@@ -5,7 +5,8 @@ import sqlite3
 
 import pytest
 
-from assistant.chat.session import BriefState, Message, SessionState
+from assistant.chat.session import Message, SessionState
+from assistant.schema import ProjectBrief
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, TargetTable
 from assistant.output.storage import DEFAULT_NAME, DraftStore, StorageError, clean_name, is_id, new_id
 
@@ -21,7 +22,7 @@ def _state(name: str = "房屋租赁费", value: str = "≥95%") -> SessionState
         ],
     )
     return SessionState(
-        brief=BriefState(name=name, budget=60.13, year=2025, description="用于<script>租赁</script>"),
+        brief=ProjectBrief(name=name, budget=60.13, year=2025, description="用于<script>租赁</script>"),
         table=table,
         history=[Message(role="user", text="帮我起草一个房屋租赁费项目"), Message(role="assistant", text="好的")],
         pending="draft",
