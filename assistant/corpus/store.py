@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import get_settings
+from assistant.corpus.readers import read_source
 from assistant.errors import AssistantError, IngestError
 from assistant.schema import IndicatorRecord, ProjectRecord, SourceDocument
 
@@ -113,8 +114,6 @@ def stats(docs: Iterable[SourceDocument]) -> Stats:
 
 def ingest(paths: Iterable[Path], directory: Path) -> tuple[list[SourceDocument], list[str]]:
     """Read each file and store it; a file that fails is reported and leaves the corpus untouched."""
-    from assistant.corpus.readers import read_source
-
     done, errors = [], []
     for path in paths:
         try:

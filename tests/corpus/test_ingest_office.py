@@ -8,7 +8,9 @@ from docx import Document
 
 from assistant.errors import IngestError
 from assistant.corpus.readers import docx_table, read_source, xlsx_table
-from assistant.corpus.readers.xlsx_table import city_of, read_basis, unit_name
+from assistant.corpus.readers.standard_block import split_goals
+from assistant.corpus.readers.standard_grid import read_basis
+from assistant.corpus.readers.standard_table import city_of, unit_name
 from assistant.schema import Basis, Level1, Level2, TargetTable
 
 HEAD = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "计量单位", "年度指标值", "权重", "指标值确定依据"]
@@ -309,4 +311,4 @@ def test_two_forms_in_one_sheet_and_a_repeated_header(tmp_path):
     ("", []),
 ])
 def test_split_goals(text, goals):
-    assert xlsx_table.split_goals(text) == goals
+    assert split_goals(text) == goals

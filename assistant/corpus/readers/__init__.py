@@ -1,29 +1,31 @@
 """One reader per source format → SourceDocument.
 
-Readers are named after the *format* they read, not the city that happened to file it, so a form
-from another unit in the same format reads the same way. Each reader module exposes
-``matches(text) -> bool`` (a cheap sniff of the format) and ``read(path, text) -> SourceDocument``.
+Owns ``read_source``: picking the reader for a file by its suffix, then (for text) by its encoding and
+a sniff of its format. Readers are named after the *format* they read, not the city that happened to
+file it, so a form from another unit in the same format reads the same way. Each text reader module
+exposes ``matches(text) -> bool`` (a cheap sniff of the format) and ``read(path, text) ->
+SourceDocument``; the office readers (xlsx_table, docx_table) expose ``read(path)`` and share the
+standard table's rules (standard_rows, standard_block, standard_grid, standard_table). openpyxl and
+python-docx are imported only when an office file is read.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.corpus.readers import (
+    budget_text,
+    declaration_text,
+    department_text,
+    docx_table,
+    self_eval_text,
+    summary_text,
+    xlsx_table,
+)
 from assistant.errors import IngestError
 from assistant.schema import SourceDocument
 
-
-def _text_readers():
-    # imported lazily: each module is small, but this keeps `import assistant` cheap
-    from assistant.corpus.readers import (
-        budget_text,
-        declaration_text,
-        department_text,
-        self_eval_text,
-        summary_text,
-    )
-
-    # order matters: the most specific sniff first
-    return [self_eval_text, department_text, budget_text, summary_text, declaration_text]
+# order matters: the most specific sniff first
+_TEXT_READERS = [self_eval_text, department_text, budget_text, summary_text, declaration_text]
 
 
 def read_source(path: Path) -> SourceDocument:
@@ -33,12 +35,8 @@ def read_source(path: Path) -> SourceDocument:
         raise IngestError(f"{path.name}：文件不存在")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        from assistant.corpus.readers import xlsx_table
-
         return xlsx_table.read(path)
     if suffix == ".docx":
-        from assistant.corpus.readers import docx_table
-
         return docx_table.read(path)
     data = path.read_bytes()
     if not data.strip():
@@ -52,7 +50,7 @@ def read_source(path: Path) -> SourceDocument:
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise IngestError(f"{path.name}：无法识别的文本编码") from exc
-    for reader in _text_readers():
+    for reader in _TEXT_READERS:
         if reader.matches(text):
             return reader.read(path, text)
     raise IngestError(f"{path.name}：未识别的表格格式（未找到“一级指标/二级指标/三级指标”或“绩效指标”表头）")

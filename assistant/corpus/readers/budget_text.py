@@ -17,85 +17,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.schema import (
-    FormKind, Funds, Indicator, Level1, Level2, ProjectRecord, Provenance, SourceDocument, TargetTable,
+from assistant.corpus.readers.department_rows import (
+    carry_levels, city_or_unit, leading_labels, level_label, make_indicator, tidy_cjk,
 )
-from assistant.taxonomy import belongs, classify_basis, infer_level2, level1_of, normalize_level1, normalize_level2
-from assistant.values import ValueKind, clean, parse_value
+from assistant.corpus.readers.text_rows import spans, squash
+from assistant.schema import FormKind, Funds, Indicator, ProjectRecord, Provenance, SourceDocument, TargetTable
+from assistant.values import ValueKind, parse_value
 
 _HEADING = re.compile(r"^\s*(?P<number>\d+(?:\s*[-—–]+\s*\d+)?)\s*[.、．]\s*(?P<title>\S.*?)项目绩效目标表\s*$")
 _PERIOD = re.compile(r"^(\d{1,2})月(?:底|末)$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)[%％]$")
 _AMOUNT = re.compile(r"^\d+(?:\.\d+)?$")
 _GOAL_CELL = re.compile(r"^目标\d*$")
-_LEVEL1_LABELS = {"产出指标", "效益指标", "效果指标", "满意度指标", "成本指标"}
 # where the value starts in a prose indicator ("年租赁费用 ≤ 60.13 万元", "…部门达到4个")
 _VALUE_START = re.compile(r"(?:\$|[≥≤<>＜＞=]|大于|小于|不低于|不少于|不超过|不高于|达到)")
-
-
-# --- cells and labels (also used by department_text) ----------------------------------------------
-
-def squash(text: str | None) -> str:
-    return re.sub(r"[\s\u3000]+", "", text or "")
-
-
-def tidy(text: str | None) -> str:
-    """Whitespace as a reader sees it: PDF extraction puts spaces between CJK characters."""
-    s = re.sub(r"[\s\u3000]+", " ", text or "").strip()
-    return re.sub(r"(?<=[\u4e00-\u9fff）”])\s+(?=[\u4e00-\u9fff（“])", "", s)
-
-
-def level_label(cell: str) -> tuple[Level1 | None, Level2 | None] | None:
-    """"产出 指标" → (产出, None); "社会效益指标" → (None, 社会效益); "成本指标" → (成本, 成本); else None."""
-    s = squash(cell)
-    if not s or len(s) > 12 or not (s.endswith("指标") or s.startswith("可持续")):
-        return None
-    l1 = normalize_level1(s) if s in _LEVEL1_LABELS else None
-    l2 = normalize_level2(s)
-    return (l1, l2) if l1 or l2 else None
-
-
-def carry_levels(labels: list[tuple[Level1 | None, Level2 | None]], level1: Level1 | None,
-                 level2: Level2 | None) -> tuple[Level1 | None, Level2 | None]:
-    """The 一级/二级 of a grid row, from the labels it shows and those carried down from above."""
-    if not labels:
-        return level1, level2
-    if len(labels) >= 2:
-        first, second = labels[0], labels[-1]
-        l2 = second[1]
-        return first[0] or (level1_of(l2) if l2 else level1), l2
-    l1, l2 = labels[0]
-    if l2 is None:  # a new 一级 block whose 二级 is not shown yet
-        return l1, None
-    if level1 is not None and belongs(level1, l2):  # "成本指标" under 产出 is a 二级 (provincial style)
-        return level1, l2
-    return l1 or level1_of(l2), l2
-
-
-def leading_labels(cells: list[str]) -> tuple[list, int | None]:
-    """Labels and empty cells at the start of a row; the index of the first content cell (or None)."""
-    labels = []
-    for index, cell in enumerate(cells):
-        if not squash(cell):
-            continue
-        label = level_label(cell)
-        if label is None:
-            return labels, index
-        labels.append(label)
-    return labels, None
-
-
-def make_indicator(level1, level2, name: str, value: str, basis_note: str, line: int, **more) -> Indicator:
-    inferred = []
-    if level2 is None:
-        level2 = infer_level2(name, value, level1)
-        inferred += ["level2"] if level2 else []
-    if level1 is None and level2 is not None:
-        level1 = level1_of(level2)
-        inferred.append("level1")
-    note = tidy(basis_note) or None
-    return Indicator(level1=level1, level2=level2, name=tidy(name), value=clean(value), basis_note=note,
-                     basis=classify_basis(note), line=line, inferred=inferred, **more)
 
 
 # --- the document ---------------------------------------------------------------------------------
@@ -128,14 +63,12 @@ def read(path: Path, text: str) -> SourceDocument:
     if department is not None:
         projects.append(department)
     starts = [i for i, line in enumerate(ctx.lines) if "项目名称" in map(squash, line.split("\t"))]
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(ctx.lines)
+    for start, end in spans(starts, len(ctx.lines)):
         projects.append(_project(ctx, start, end, year, unit))
     if not starts:
         ctx.problems.append(f"{ctx.source}：未找到任何项目绩效目标表（“项目名称”行）")
-    city = re.match(r"^(.{2,}?)[市州盟]", unit or "")
-    provenance = Provenance(source=ctx.source, city=city.group(1) if city else (unit or ""), unit=unit or "",
-                            year=year, form_kind=FormKind.DECLARATION)
+    provenance = Provenance(source=ctx.source, city=city_or_unit(unit), unit=unit or "", year=year,
+                            form_kind=FormKind.DECLARATION)
     return SourceDocument(provenance=provenance, projects=projects, problems=ctx.problems)
 
 
@@ -172,7 +105,7 @@ def _department(ctx: _Context, unit: str | None, year: int | None) -> ProjectRec
         if heading:
             section = squash(heading.group(1))
         elif line and section.startswith("总体"):  # "一是…。二是…": one goal each
-            goals += [tidy(g) for g in re.split(r"(?=[一二三四五六七八九十]是)", line) if tidy(g)]
+            goals += [tidy_cjk(g) for g in re.split(r"(?=[一二三四五六七八九十]是)", line) if tidy_cjk(g)]
         elif line and section.startswith("分项"):
             _item_line(items, i, line)
     indicators = [_prose_indicator(ctx, i, raw) for item in items for i, raw in item["indicators"]]
@@ -189,12 +122,12 @@ def _item_line(items: list[dict], index: int, line: str) -> None:
     """One line of 二、分项绩效目标: "（一）宣传费", "绩效目标：…" or "绩效指标：…"."""
     title = re.match(r"^[（(][一二三四五六七八九十]+[）)]\s*(.+)$", line)
     if title:
-        items.append({"item": tidy(title.group(1)), "goal": None, "indicators": []})
+        items.append({"item": tidy_cjk(title.group(1)), "goal": None, "indicators": []})
         return
     labelled = re.match(r"^(绩效目标|绩效指标)\s*[：:]\s*(.*)$", line)
     if labelled and items:
         if labelled.group(1) == "绩效目标":
-            items[-1]["goal"] = tidy(labelled.group(2))
+            items[-1]["goal"] = tidy_cjk(labelled.group(2))
         else:
             items[-1]["indicators"].append((index, labelled.group(2)))
 
@@ -213,8 +146,8 @@ def _prose_indicator(ctx: _Context, index: int, raw: str) -> Indicator:
 
 def _project(ctx: _Context, start: int, end: int, year: int | None, unit: str | None) -> ProjectRecord:
     heading, heading_index = _heading(ctx.lines, start)
-    cells = [tidy(c) for c in ctx.cells(start)]
-    name = _after(cells, "项目名称") or (tidy(heading.group("title")) if heading else "")
+    cells = [tidy_cjk(c) for c in ctx.cells(start)]
+    name = _after(cells, "项目名称") or (tidy_cjk(heading.group("title")) if heading else "")
     if not name:
         ctx.problem(start, "项目名称为空")
         name = f"第{start + 1}行的项目"
@@ -226,7 +159,7 @@ def _project(ctx: _Context, start: int, end: int, year: int | None, unit: str | 
                         indicators=_grid(ctx, rows.get("三级指标"), end, name))
     extra = {"spending_plan_percent": percents} if percents else {}
     if heading:
-        extra |= {"number": re.sub(r"\s+", "", heading.group("number")), "title": tidy(heading.group("title"))}
+        extra |= {"number": re.sub(r"\s+", "", heading.group("number")), "title": tidy_cjk(heading.group("title"))}
     if not table.indicators:
         ctx.problem(start, f"项目“{name}”未读到任何绩效指标")
     line = heading_index if heading_index is not None else start
@@ -286,7 +219,7 @@ def _funds(ctx: _Context, index: int, name: str) -> tuple[Funds | None, str | No
     purpose = None
     if index + 1 < len(ctx.lines):
         nxt = ctx.cells(index + 1)
-        texts = [tidy(c) for c in nxt if squash(c)]
+        texts = [tidy_cjk(c) for c in nxt if squash(c)]
         if texts and not squash(nxt[0]) and not any(_PERIOD.match(squash(t)) for t in texts):
             purpose = " ".join(texts)
     return Funds(**amounts), purpose
@@ -334,7 +267,7 @@ def _goals(ctx: _Context, index: int | None) -> list[str]:
         return []
     goals = []
     for i in range(index, len(ctx.lines)):
-        cells = [tidy(c) for c in ctx.cells(i)]
+        cells = [tidy_cjk(c) for c in ctx.cells(i)]
         keys = [squash(c) for c in cells]
         if i > index and keys[0]:
             break
@@ -364,7 +297,7 @@ def _grid(ctx: _Context, header: int | None, end: int, project: str) -> list[Ind
         level1, level2 = carry_levels(labels, level1, level2)
         if first is None:
             continue  # an empty placeholder row (经济效益指标 with nothing under it)
-        content = [tidy(c) for c in cells[first:]] + [""] * 4
+        content = [tidy_cjk(c) for c in cells[first:]] + [""] * 4
         if first > col_desc:  # nothing in the 三级 column
             stray = [c for c in content if c]
             if any(parse_value(c).kind in (ValueKind.QUANTITY, ValueKind.DATE) for c in stray):

@@ -15,15 +15,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.errors import IngestError
 from assistant.corpus.readers.text_rows import (
     Token,
     TreeCursor,
     amount,
     cell_value,
-    city_of,
     is_label,
     level2_of_labels,
+    project_starts,
+    provenance,
+    spans,
     split_labels,
     strip_code,
     texts,
@@ -32,15 +33,7 @@ from assistant.corpus.readers.text_rows import (
     year_line,
     years_in,
 )
-from assistant.schema import (
-    FormKind,
-    Funds,
-    Indicator,
-    ProjectRecord,
-    Provenance,
-    SourceDocument,
-    TargetTable,
-)
+from assistant.schema import FormKind, Funds, Indicator, ProjectRecord, SourceDocument, TargetTable
 
 TITLE = "绩效目标申报表"
 _HEADER = re.compile(r"一级指标\t+二级指标\t+三级指标\t+指标值")
@@ -55,18 +48,17 @@ def matches(text: str) -> bool:
 
 def read(path: Path, text: str) -> SourceDocument:
     lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if texts(line)[:1] == ["项目名称"]]
-    if not starts:
-        raise IngestError(f"{path.name}：未找到“项目名称”行，无法按项目支出绩效目标申报表读取")
+    starts = project_starts(path, lines, "项目支出绩效目标申报表")
     problems: list[str] = []
     year = next((y for line in lines if (y := year_line(line))), None)
     projects = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+    for k, (start, end) in enumerate(spans(starts, len(lines))):
         own_year = _year_before(lines, start, starts[k - 1] if k else 0) or year
         projects.append(_read_project(path, lines, start, end, own_year, problems))
-    return SourceDocument(provenance=_provenance(path, projects, year, problems), projects=projects,
-                          problems=problems)
+    first = projects[0].table
+    unit = first.implementing_unit or strip_code(first.department or "")
+    prov = provenance(path, unit, first.department, year, FormKind.DECLARATION, problems)
+    return SourceDocument(provenance=prov, projects=projects, problems=problems)
 
 
 def _year_before(lines: list[str], start: int, floor: int) -> int | None:
@@ -74,17 +66,6 @@ def _year_before(lines: list[str], start: int, floor: int) -> int | None:
         if (y := year_line(line)) is not None:
             return y
     return None
-
-
-def _provenance(path: Path, projects: list[ProjectRecord], year: int | None, problems: list[str]) -> Provenance:
-    first = projects[0].table
-    unit = first.implementing_unit or strip_code(first.department or "")
-    city = city_of(unit) or city_of(first.department)
-    if not city:
-        problems.append(f"{path.name}：未能从单位名称“{unit}”识别城市")
-    if year is None:
-        problems.append(f"{path.name}：未找到“(XXXX 年度)”行，年度未知")
-    return Provenance(source=path.name, city=city or "", unit=unit, year=year, form_kind=FormKind.DECLARATION)
 
 
 # --- one project -----------------------------------------------------------------------------------

@@ -21,7 +21,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.corpus.readers.budget_text import carry_levels, leading_labels, make_indicator, squash, tidy
+from assistant.corpus.readers.department_rows import (
+    carry_levels, city_or_unit, leading_labels, make_indicator, tidy_cjk,
+)
+from assistant.corpus.readers.text_rows import squash
 from assistant.schema import FormKind, Funds, Indicator, ProjectRecord, Provenance, SourceDocument, TargetTable
 from assistant.values import clean
 
@@ -98,9 +101,8 @@ def read(path: Path, text: str) -> SourceDocument:
     extra |= {"indicator_goals": indicator_goals, "goal_texts": goal_texts}
     if not indicators:
         problems.append(f"{source}：未读到任何绩效指标")
-    city = re.match(r"^(.{2,}?)[市州盟]", unit or "")
-    provenance = Provenance(source=source, city=city.group(1) if city else (unit or ""), unit=unit or "",
-                            year=year, form_kind=FormKind.DEPARTMENT)
+    provenance = Provenance(source=source, city=city_or_unit(unit), unit=unit or "", year=year,
+                            form_kind=FormKind.DEPARTMENT)
     record = ProjectRecord(table=table, line=1, extra=extra)
     return SourceDocument(provenance=provenance, projects=[record], problems=problems)
 
@@ -156,7 +158,7 @@ def _unit(rows: list[_Row]) -> str | None:
 
 def _lines_of(section: _Section) -> list[str]:
     text = "\n".join(section.head.cells[1:] + [c for row in section.rows for c in row.cells])
-    return [tidy(line) for line in text.splitlines() if tidy(line)]
+    return [tidy_cjk(line) for line in text.splitlines() if tidy_cjk(line)]
 
 
 def _number(text: str) -> float | None:
@@ -173,7 +175,7 @@ def _funds(section: _Section, year: int | None, extra: dict, problems: list[str]
     shares: dict[str, dict] = {}
     group = ""
     for row in section.rows:
-        values = [tidy(c) for c in row.cells]
+        values = [tidy_cjk(c) for c in row.cells]
         found = [m.group(1) for m in (_YEAR_CELL.match(squash(v)) for v in values) if m]
         if found:
             years = found
@@ -201,10 +203,10 @@ def _funds(section: _Section, year: int | None, extra: dict, problems: list[str]
 
 
 def _projects(section: _Section) -> list[dict]:
-    header = [tidy(c) for c in section.head.cells]
+    header = [tidy_cjk(c) for c in section.head.cells]
     projects = []
     for row in section.rows:
-        cells = [tidy(c) for c in row.cells]
+        cells = [tidy_cjk(c) for c in row.cells]
         item = {}
         for name, cell in zip(header[1:], cells[1:]):
             if name and cell:
@@ -219,8 +221,8 @@ def _projects(section: _Section) -> list[dict]:
 # --- goals ------------------------------------------------------------------------------------------
 
 def _split_goals(cell: str) -> list[str]:
-    found = [tidy(g) for g in _GOALS_IN_CELL.findall(cell)]
-    return [g for g in found if g] or ([tidy(cell)] if tidy(cell) else [])
+    found = [tidy_cjk(g) for g in _GOALS_IN_CELL.findall(cell)]
+    return [g for g in found if g] or ([tidy_cjk(cell)] if tidy_cjk(cell) else [])
 
 
 def _summary_goals(section: _Section) -> tuple[list[str], list[str], int | None]:
@@ -237,8 +239,8 @@ def _summary_goals(section: _Section) -> tuple[list[str], list[str], int | None]
 
 def _goal(section: _Section) -> tuple[str, str]:
     m = _GOAL_LABEL.match(squash(section.head.cells[0]))
-    rest = [tidy(c) for c in section.head.cells[1:] if tidy(c)]
-    return m.group(1), tidy(m.group(2)) or " ".join(rest)
+    rest = [tidy_cjk(c) for c in section.head.cells[1:] if tidy_cjk(c)]
+    return m.group(1), tidy_cjk(m.group(2)) or " ".join(rest)
 
 
 def _fallback_goals(table: TargetTable, goal_texts: dict[str, str]) -> None:
@@ -266,10 +268,10 @@ def _grid(section: _Section, source: str, problems: list[str]) -> list[Indicator
         if first is None:
             continue
         if first == 0:  # a data row opens with the (merged, empty) row-label column
-            text = " | ".join(tidy(c) for c in row.cells if tidy(c))
+            text = " | ".join(tidy_cjk(c) for c in row.cells if tidy_cjk(c))
             problems.append(f"{source} 第{row.starts[0] + 1}行：无法识别的指标行：{text[:60]}")
             continue
-        content = [tidy(c) for c in row.cells[first:]] + [""] * (n_values + 1)
+        content = [tidy_cjk(c) for c in row.cells[first:]] + [""] * (n_values + 1)
         name, values, basis = content[0], [clean(v) for v in content[1:1 + n_values]], content[1 + n_values]
         line = row.starts[first] + 1
         if not values[-1]:

@@ -1,15 +1,16 @@
-"""Reader for the standard 项目支出绩效目标申报表 as .docx.
+"""Reader for the standard 项目支出绩效目标申报表 as .docx: a document's tables and paragraphs → Rows.
 
-The document's paragraphs and table rows, in order, become the same rows the .xlsx reader parses
-(see xlsx_table), so both formats are read by one set of rules. python-docx repeats a merged cell's
-text in every grid position it covers, which carries merged 一级/二级 cells down by itself.
+The document's paragraphs and table rows, in order, become the same rows the .xlsx reader makes,
+read as a standard table by standard_table, so both formats are read by one set of rules.
+python-docx repeats a merged cell's text in every grid position it covers, which carries merged
+一级/二级 cells down by itself.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.errors import IngestError
-from assistant.corpus.readers.xlsx_table import Row, document, parse_rows
+from assistant.corpus.readers.standard_rows import Row
+from assistant.corpus.readers.standard_table import document, open_file, parse_rows
 from assistant.schema import SourceDocument
 
 
@@ -42,12 +43,7 @@ def read(path: Path) -> SourceDocument:
     from docx import Document
 
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        raise IngestError(f"{path.name}：文件为空")
-    try:
-        doc = Document(str(path))
-    except Exception as exc:  # python-docx raises many types for a damaged or foreign file
-        raise IngestError(f"{path.name}：不是有效的 .docx 文件（{type(exc).__name__}）") from exc
+    doc = open_file(path, lambda p: Document(str(p)), ".docx")
     problems: list[str] = []
     projects = parse_rows(document_rows(doc), path.stem, problems)
     return document(path, projects, problems)

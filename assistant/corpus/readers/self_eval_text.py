@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.errors import IngestError
 from assistant.corpus.readers.text_rows import (
     Token,
     TreeCursor,
     amount,
-    city_of,
+    project_starts,
+    provenance,
+    spans,
     split_goals,
     split_labels,
     squash,
@@ -32,7 +33,7 @@ from assistant.corpus.readers.text_rows import (
     tokens,
     year_line,
 )
-from assistant.schema import FormKind, Funds, Indicator, ProjectRecord, Provenance, SourceDocument, TargetTable
+from assistant.schema import FormKind, Funds, Indicator, ProjectRecord, SourceDocument, TargetTable
 
 TITLE = "项目支出绩效自评表"
 _FIELDS = {"项目名称", "主管部门", "主管部门及代码", "实施单位", "项目负责人"}
@@ -54,25 +55,16 @@ def _is_grid_header(line: str) -> bool:
 
 def read(path: Path, text: str) -> SourceDocument:
     lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if texts(line)[:1] == ["项目名称"]]
-    if not starts:
-        raise IngestError(f"{path.name}：未找到“项目名称”行，无法按项目支出绩效自评表读取")
+    starts = project_starts(path, lines, "项目支出绩效自评表")
     problems: list[str] = []
     year = next((y for line in lines if (y := year_line(line))), None)
     projects = []
-    for k, start in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+    for start, end in spans(starts, len(lines)):
         projects.append(_read_project(path, lines, start, end, year, problems))
     first = projects[0].table
     unit = first.implementing_unit or first.department or ""
-    city = city_of(unit) or city_of(first.department)
-    if not city:
-        problems.append(f"{path.name}：未能从单位名称“{unit}”识别城市")
-    if year is None:
-        problems.append(f"{path.name}：未找到“(XXXX年度)”行，年度未知")
-    provenance = Provenance(source=path.name, city=city or "", unit=unit, year=year,
-                            form_kind=FormKind.SELF_EVALUATION)
-    return SourceDocument(provenance=provenance, projects=projects, problems=problems)
+    prov = provenance(path, unit, first.department, year, FormKind.SELF_EVALUATION, problems)
+    return SourceDocument(provenance=prov, projects=projects, problems=problems)
 
 
 def _find(lines: list[str], start: int, end: int, test) -> int | None:

@@ -18,15 +18,7 @@ from pathlib import Path
 
 from assistant.errors import IngestError
 from assistant.corpus.readers.text_rows import amount, cell_value, city_of, squash, tidy, years_in
-from assistant.schema import (
-    FormKind,
-    Funds,
-    Indicator,
-    ProjectRecord,
-    Provenance,
-    SourceDocument,
-    TargetTable,
-)
+from assistant.schema import FormKind, Funds, Indicator, ProjectRecord, Provenance, SourceDocument, TargetTable
 from assistant.taxonomy import infer_level1, infer_level2, normalize_level1
 
 _COLUMNS = [  # header cell → field; order matters (财政专户拨款 before 财政拨款)

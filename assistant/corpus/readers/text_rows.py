@@ -1,5 +1,10 @@
 """Helpers for the readers of tab-separated text dumps (PDF/Word tables extracted as text).
 
+Owns what summary_text, declaration_text and self_eval_text share: cells as tokens, tidying, amounts,
+years, unit → city, splitting a text into its projects, the provenance with its problems, and the
+一级/二级 labels carried down a grid (``TreeCursor``). budget_text and department_text use ``squash``
+and ``spans`` from here and their own cell and label rules (department_rows).
+
 Cells are separated by tabs, but merged cells come out as empty cells whose number drifts from row
 to row (the same 六安 table puts 数量指标 in column 2 in one project and column 2 of a shifted grid in
 the next). So readers work on the non-empty cells ("tokens") and on what a cell says — a 一级/二级
@@ -9,8 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from assistant.schema import Level1, Level2
+from assistant.errors import IngestError
+from assistant.schema import FormKind, Level1, Level2, Provenance
 from assistant.taxonomy import belongs, level1_of, normalize_level1, normalize_level2
 from assistant.values import undouble
 
@@ -26,7 +33,7 @@ def texts(line: str) -> list[str]:
     return [text for _, text in tokens(line)]
 
 
-def squash(text: str) -> str:
+def squash(text: str | None) -> str:
     return re.sub(r"[\s\u3000]+", "", text or "")
 
 
@@ -37,6 +44,19 @@ def tidy(text: str) -> str:
     """
     s = re.sub(r"[\s\u3000]+", " ", text or "").strip()
     return re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", s)
+
+
+def project_starts(path: Path, lines: list[str], form: str) -> list[int]:
+    """The lines that open a project (first cell 项目名称); a text without one is not a ``form``."""
+    starts = [i for i, line in enumerate(lines) if texts(line)[:1] == ["项目名称"]]
+    if not starts:
+        raise IngestError(f"{path.name}：未找到“项目名称”行，无法按{form}读取")
+    return starts
+
+
+def spans(starts: list[int], end: int) -> list[tuple[int, int]]:
+    """(start, end) of each part opening at one of ``starts`` and running to the next, the last to ``end``."""
+    return list(zip(starts, [*starts[1:], end]))
 
 
 def cell_value(text: str) -> str:
@@ -78,6 +98,17 @@ def city_of(unit: str | None) -> str | None:
     """"六安市住房公积金中心" → 六安, "广州住房公积金管理中心" → 广州, "宁夏回族自治区中卫市…" → 中卫."""
     m = _CITY.match(squash(strip_code(unit or "")))
     return m.group("city") if m else None
+
+
+def provenance(path: Path, unit: str, department: str | None, year: int | None, kind: FormKind,
+               problems: list[str]) -> Provenance:
+    """A document's provenance; a city (from the unit, else the 主管部门) or year not found is reported."""
+    city = city_of(unit) or city_of(department)
+    if not city:
+        problems.append(f"{path.name}：未能从单位名称“{unit}”识别城市")
+    if year is None:
+        problems.append(f"{path.name}：未找到“(XXXX年度)”行，年度未知")
+    return Provenance(source=path.name, city=city or "", unit=unit, year=year, form_kind=kind)
 
 
 def split_goals(text: str) -> list[str]:
