@@ -18,9 +18,10 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from assistant.search import model_convert
 from assistant.config import Settings, get_settings
 from assistant.errors import PrecedentIndexError
+from assistant.search import model_convert
+from assistant.search.onnx_query import try_encoder
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +88,8 @@ class SentenceTransformerEmbedder:
                                     convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
-
     def _query_encoder(self):
         if self._onnx is None and self._onnx_folder is not None:
-            from assistant.search.onnx_query import try_encoder
-
             self._onnx = try_encoder(self.model, self._onnx_folder, self.threads) or False
         return self._onnx or None
 

@@ -1,7 +1,7 @@
 """What a search returns (PrecedentHit, ProjectHit) and what a build reports (BuildReport).
 
-Built from the flat chromadb metadata written by index_store (strings "" and numbers 0 for
-"unknown"), back into typed values with None for unknown.
+A hit's fields other than its scores are exactly what its collection stores: metadata.py reads
+them off these models, so a field is declared here once and nowhere else.
 """
 from __future__ import annotations
 
@@ -10,12 +10,17 @@ from pydantic import BaseModel
 from assistant.schema import Basis, FormKind, Level1, Level2, Precedent
 
 
-class _Hit(BaseModel):
-    """What every hit carries: its scores and where it stands in the corpus."""
+class Scored(BaseModel):
+    """What a search adds to a stored row: the fused score and the two it was fused from."""
 
     score: float
     dense: float | None = None  # cosine similarity of the texts
     lexical: float | None = None  # BM25 coverage: ~ the weighted share of the query's n-grams matched
+
+
+class _Hit(Scored):
+    """What every hit carries: where it stands in the corpus."""
+
     key: str
     source: str
     line: int | None
@@ -24,13 +29,6 @@ class _Hit(BaseModel):
     year: int | None
     form_kind: FormKind | None
     project: str
-
-    @staticmethod
-    def _common(meta: dict, score: float, dense: float | None, lexical: float | None) -> dict:
-        return dict(score=score, dense=dense, lexical=lexical, key=meta["key"], source=meta["source"],
-                    line=meta.get("line") or None, city=meta["city"], unit=meta["unit"],
-                    year=meta.get("year") or None, form_kind=_enum(FormKind, meta.get("form_kind")),
-                    project=meta["project"])
 
 
 class PrecedentHit(_Hit):
@@ -42,12 +40,6 @@ class PrecedentHit(_Hit):
     value: str
     basis: Basis | None
     basis_note: str | None
-
-    @classmethod
-    def from_meta(cls, meta: dict, score: float, dense: float | None, lexical: float | None) -> PrecedentHit:
-        return cls(**cls._common(meta, score, dense, lexical), level1=_enum(Level1, meta.get("level1")),
-                   level2=_enum(Level2, meta.get("level2")), name=meta["name"], value=meta["value"],
-                   basis=_enum(Basis, meta.get("basis")), basis_note=meta.get("basis_note") or None)
 
     def to_precedent(self) -> Precedent:
         return Precedent(city=self.city, year=self.year, project=self.project, name=self.name,
@@ -62,22 +54,28 @@ class ProjectHit(_Hit):
     budget: float | None  # 年度资金总额, 万元
     indicators: int
 
-    @classmethod
-    def from_meta(cls, meta: dict, score: float, dense: float | None, lexical: float | None) -> ProjectHit:
-        budget = meta.get("budget")
-        return cls(**cls._common(meta, score, dense, lexical), purpose=meta.get("purpose") or None,
-                   budget=budget if budget is not None and budget >= 0 else None,
-                   indicators=int(meta.get("indicators") or 0))
 
+class SyncCounts(BaseModel):
+    """What syncing changed: entries added, updated, removed; texts embedded; vectors reused."""
 
-class BuildReport(BaseModel):
-    indicators: int = 0
-    projects: int = 0
     added: int = 0
     updated: int = 0
     removed: int = 0
     embedded: int = 0
     reused: int = 0
+
+    def add(self, other: SyncCounts) -> None:
+        for name in SyncCounts.model_fields:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+class BuildReport(SyncCounts):
+    indicators: int = 0
+    projects: int = 0
     unchanged: bool = False
     seconds: float = 0.0
     location: str = ""
@@ -89,10 +87,3 @@ class BuildReport(BaseModel):
         return (f"索引已更新：{self.indicators} 条指标、{self.projects} 个项目；新增 {self.added}、更新 "
                 f"{self.updated}、删除 {self.removed}，嵌入 {self.embedded} 条（复用 {self.reused}）；"
                 f"{self.location}，{self.seconds:.1f} 秒")
-
-
-def _enum(cls, value):
-    try:
-        return cls(value) if value else None
-    except ValueError:
-        return None

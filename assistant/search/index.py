@@ -22,11 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.search import index_store as store
 from assistant.config import Settings, get_settings
+from assistant.corpus import store as corpus
 from assistant.errors import AssistantError, PrecedentIndexError
+from assistant.search import index_store as store
+from assistant.search.embedder import embedder_id, get_embedder
 from assistant.search.hits import BuildReport, PrecedentHit, ProjectHit
 from assistant.search.index_view import FILTER_FIELDS, View
+from assistant.search.metadata import INDICATOR_META, PROJECT_META
 
 __all__ = ["BuildReport", "PrecedentHit", "PrecedentIndex", "ProjectHit", "build_index", "get_index",
            "index_exists", "search_precedents", "set_index", "similar_projects"]
@@ -104,8 +107,6 @@ class PrecedentIndex:
     @property
     def embedder(self):
         if self._embedder is None:
-            from assistant.search.embedder import get_embedder
-
             self._embedder = get_embedder()
         return self._embedder
 
@@ -113,8 +114,6 @@ class PrecedentIndex:
     def model_id(self) -> str:
         if self._embedder is not None:
             return self._embedder.name
-        from assistant.search.embedder import embedder_id
-
         return embedder_id(self.settings)
 
     @property
@@ -124,7 +123,7 @@ class PrecedentIndex:
         return self._client
 
     def _ef(self):
-        from assistant.search.chroma_ef import ChromaEmbeddingFunction
+        from assistant.search.chroma_ef import ChromaEmbeddingFunction  # imports chromadb (~1.5 s)
 
         return ChromaEmbeddingFunction(self._embedder) if self._embedder else ChromaEmbeddingFunction(model=self.model_id)
 
@@ -146,19 +145,17 @@ class PrecedentIndex:
     # -- building
 
     def build(self, *, progress: bool = False, force: bool = False, docs=None) -> BuildReport:
-        from assistant.corpus.store import corpus_hash, iter_records, load_documents
-
         started = time.perf_counter()
-        docs = load_documents() if docs is None else list(docs)
-        state = {"corpus_hash": corpus_hash(docs), "embedder": self.model_id,
+        docs = corpus.load_documents() if docs is None else list(docs)
+        state = {"corpus_hash": corpus.corpus_hash(docs), "embedder": self.model_id,
                  "text_version": store.TEXT_VERSION}
         with self._lock:
-            if not force and self._state_matches(state):
-                saved = json.loads(self._state_path().read_text())
+            saved = None if force else self._saved_state()
+            if saved is not None and self._state_matches(saved, state):
                 return BuildReport(indicators=saved.get("indicators", 0), projects=saved.get("projects", 0),
                                    unchanged=True, seconds=time.perf_counter() - started,
                                    location=self.location, model=self.model_id)
-            records = list(iter_records(docs))
+            records = list(corpus.iter_records(docs))
             try:
                 report = self._sync(docs, records, state, progress, force)
             except AssistantError:
@@ -184,9 +181,8 @@ class PrecedentIndex:
                 stats = self.sync_collection(name, entries, embed, progress=progress, label=label,
                                              corpus_hash=state["corpus_hash"])
                 setattr(report, name, stats.total)
-                for field in ("added", "updated", "removed", "embedded", "reused"):
-                    setattr(report, field, getattr(report, field) + getattr(stats, field))
-        report.unchanged = not (report.added or report.updated or report.removed)
+                report.add(stats)
+        report.unchanged = not report.changed
         self._views, self._collections = {}, {}
         self._write_state({**state, "indicators": report.indicators, "projects": report.projects})
         return report
@@ -204,18 +200,21 @@ class PrecedentIndex:
     def _state_path(self) -> Path:
         return store.index_path(self.settings) / STATE_FILE
 
-    def _state_matches(self, state: dict) -> bool:
+    def _saved_state(self) -> dict | None:
+        """What the last local build wrote (corpus hash, embedder, counts); None for a server index."""
+        if not self.local:
+            return None
+        try:
+            return json.loads(self._state_path().read_text())
+        except (OSError, ValueError):
+            return None
+
+    def _state_matches(self, saved: dict, state: dict) -> bool:
         """The no-change check without opening chromadb (its import alone costs ~1.5 s).
 
         Only for a local index whose sqlite file is still there and still looks like sqlite; a
         server index may have been changed by a colleague, so it is always compared for real.
         """
-        if not self.local:
-            return False
-        try:
-            saved = json.loads(self._state_path().read_text())
-        except (OSError, ValueError):
-            return False
         sqlite = store.index_path(self.settings) / "chroma.sqlite3"
         return store.looks_like_sqlite(sqlite) and all(saved.get(k) == v for k, v in state.items())
 
@@ -226,10 +225,7 @@ class PrecedentIndex:
     def exists(self) -> bool:
         """Is there a built index? Locally answered from the state file, without chromadb."""
         if self.local:
-            try:
-                saved = json.loads(self._state_path().read_text())
-            except (OSError, ValueError):
-                return False
+            saved = self._saved_state() or {}
             return saved.get("indicators", 0) > 0 and store.looks_like_sqlite(
                 store.index_path(self.settings) / "chroma.sqlite3")
         col = self.collection(store.INDICATORS)
@@ -327,10 +323,10 @@ class PrecedentIndex:
         unknown = set(filters) - set(FILTER_FIELDS)
         if unknown:
             raise TypeError(f"unknown filter(s): {sorted(unknown)}")
-        return [PrecedentHit.from_meta(*row) for row in self.rank(store.INDICATORS, query, k, filters)]
+        return [INDICATOR_META.to_hit(*row) for row in self.rank(store.INDICATORS, query, k, filters)]
 
     def similar_projects(self, text: str, k: int = 5, **filters) -> list[ProjectHit]:
-        return [ProjectHit.from_meta(*row) for row in self.rank(store.PROJECTS, text, k, filters)]
+        return [PROJECT_META.to_hit(*row) for row in self.rank(store.PROJECTS, text, k, filters)]
 
 
 # --- the public API ------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Each corpus item becomes an Entry (id, embedded text, flat metadata with a content hash). A sync
 compares the hashes stored in the collection with the corpus and embeds only what is new or
 changed; a text already embedded under another id (a record whose line number moved) reuses its
-vector. chromadb metadata cannot hold None: strings use "", year/line 0 and budget -1.
+vector. What an entry's metadata holds is metadata.py's: this module only adds the hash.
 """
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ import numpy as np
 from assistant.config import Settings
 from assistant.errors import PrecedentIndexError
 from assistant.schema import IndicatorRecord, SourceDocument
+from assistant.search.hits import SyncCounts
+from assistant.search.metadata import INDICATOR_META, PROJECT_META
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +64,7 @@ def indicator_text(rec: IndicatorRecord) -> str:
 def indicator_entries(records: Iterable[IndicatorRecord]) -> list[Entry]:
     entries, seen = [], set()
     for rec in records:
-        meta = {
-            "key": rec.key, "source": rec.source, "city": rec.city, "unit": rec.unit,
-            "year": rec.year or 0, "form_kind": rec.form_kind.value, "project": rec.project,
-            "level1": rec.level1.value if rec.level1 else "", "level2": rec.level2.value if rec.level2 else "",
-            "name": rec.name, "value": rec.value, "basis": rec.basis.value if rec.basis else "",
-            "basis_note": rec.basis_note or "", "line": rec.line or 0,
-        }
-        entries.append(_entry(_unique(rec.key, seen), indicator_text(rec), meta))
+        entries.append(_entry(_unique(rec.key, seen), indicator_text(rec), INDICATOR_META.to_meta(rec)))
     return entries
 
 
@@ -77,18 +72,11 @@ def project_entries(docs: Iterable[SourceDocument]) -> list[Entry]:
     """One entry per project: name + 资金用途 + goals, the way a preparer describes a project."""
     entries, seen = [], set()
     for doc in docs:
-        prov = doc.provenance
         for project in doc.projects:
             table = project.table
             parts = [table.project_name, table.purpose or "", *table.goals_annual, *table.goals_midterm]
             text = "\n".join(p.strip() for p in parts if p and p.strip())[:MAX_PROJECT_TEXT]
-            meta = {
-                "key": f"{prov.source}:{project.line}:{table.project_name}", "source": prov.source,
-                "city": prov.city, "unit": project.unit or prov.unit, "year": table.year or prov.year or 0,
-                "form_kind": prov.form_kind.value, "project": table.project_name,
-                "purpose": table.purpose or "", "budget": table.budget if table.budget is not None else -1.0,
-                "indicators": len(table.indicators), "line": project.line or 0,
-            }
+            meta = PROJECT_META.to_meta((doc.provenance, project))
             entries.append(_entry(_unique(meta["key"], seen), text, meta))
     return entries
 
@@ -180,14 +168,8 @@ def looks_like_sqlite(path: Path) -> bool:
 
 # --- the sync ------------------------------------------------------------------------------
 
-@dataclass
-class SyncStats:
+class SyncStats(SyncCounts):
     total: int = 0
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    embedded: int = 0
-    reused: int = 0
 
 
 def get_collection(client, name: str, ef, model_id: str, *, create: bool):

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.search.lexical import LexicalIndex, char_ngrams
 from assistant.schema import FormKind
+from assistant.search.index_store import read_all
+from assistant.search.lexical import LexicalIndex, char_ngrams
+from assistant.search.metadata import INDICATOR_META
 from assistant.taxonomy import normalize_level1, normalize_level2
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,6 @@ class View:
 
     @classmethod
     def load(cls, collection, *, with_vectors: bool = False) -> View:
-        from assistant.search.index_store import read_all
-
         include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
         got = read_all(collection, include)
         vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1) if with_vectors else None
@@ -119,6 +119,8 @@ class View:
 
     def _resolve_one(self, name: str, value) -> list:
         present = self.distinct.get(name, set())
+        if not present:  # not a filter column (projects take any **filters), or an empty index
+            return []
         wanted = _canonical(name, value)
         if wanted is None:
             return []
@@ -170,7 +172,13 @@ class View:
 
 
 def _canonical(name: str, value):
-    """The stored spelling of a filter value: 2022 for "2022", 社会效益指标 for 社会效益 …"""
+    """The stored spelling of a filter value: 2022 for "2022", 社会效益指标 for 社会效益 …; None for none."""
+    parsed = _parse(name, value)
+    return None if parsed is None else INDICATOR_META.encode(name, parsed)
+
+
+def _parse(name: str, value):
+    """A filter value as the hit field's type (int, Level1, Level2, FormKind, str), None if it is none."""
     if name == "year":
         try:
             return int(value)
@@ -178,14 +186,9 @@ def _canonical(name: str, value):
             return None
     text = str(getattr(value, "value", value)).strip()
     if name == "level1":
-        level = normalize_level1(text)
-        return level.value if level else None
+        return normalize_level1(text)
     if name == "level2":
-        level = normalize_level2(text)
-        return level.value if level else None
+        return normalize_level2(text)
     if name == "form_kind":
-        for kind in FormKind:
-            if text in (kind.value, kind.name, kind.name.lower()):
-                return kind.value
-        return None
+        return next((kind for kind in FormKind if text in (kind.value, kind.name, kind.name.lower())), None)
     return text

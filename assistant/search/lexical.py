@@ -7,26 +7,19 @@ as 12329, APP or 4G stay whole tokens, so an exact code or acronym in a query co
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-# CJK runs, or ASCII letter/digit runs (a decimal point kept inside numbers: 99.5)
-_RUN = re.compile(r"[0-9a-z]+(?:\.[0-9]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from assistant.text import normalize, runs
 
 Tokenizer = Callable[[str], list[str]]
 
 
-def normalize(text: str) -> str:
-    """NFKC (full-width → half-width) and lower case, so ＡＰＰ, App and APP are one token."""
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
 def char_ngrams(text: str) -> list[str]:
+    """The characters, then the bigrams, of each CJK run (repeats kept: BM25 counts them); ASCII runs whole."""
     tokens: list[str] = []
-    for run in _RUN.findall(normalize(text)):
+    for run in runs(text):
         if run.isascii():
             tokens.append(run)
         else:
@@ -41,7 +34,7 @@ def jieba_words(text: str) -> list[str]:
 
     jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
     words = jieba.lcut_for_search(normalize(text))
-    return [w for w in words if _RUN.search(w)]
+    return [w for w in words if runs(w)]
 
 
 TOKENIZERS: dict[str, Tokenizer] = {"char": char_ngrams, "jieba": jieba_words}
