@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from assistant.drafting.frame import annual_goals, midterm_goals
 from assistant.errors import AssistantError
-from assistant.chat.intents import FOCUS_WORDS, level2_word, row_number
+from assistant.chat.intents import level2_word, row_number
+from assistant.chat.phrases import FOCUS_WORDS
 from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import Funds, Indicator, ProjectBrief, TargetTable
 from assistant.taxonomy import COST_LEVEL2, classify_basis, is_cost, tree_order

@@ -1,7 +1,7 @@
 """ChatSession.turn(text) → Reply: the conversation, in pure Python (the app is only glue).
 
-The state (brief, current draft, history) is a pydantic model, so it can be saved and restored as
-JSON (drafts autosave in the app). The non-LLM path understands the phrasings preparers use:
+The state (brief, current draft, history) is a pydantic model (state.py), so it can be saved and
+restored as JSON (drafts autosave in the app). The non-LLM path understands the phrasings preparers use:
 questions about a project type, requests to draft, revisions, checks, exports and explanations.
 What a message means is read in intents.py, table revisions are in edits.py, and the wording of
 the answers in replies.py; this module holds the state and the conversation between them.
@@ -11,47 +11,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from pydantic import BaseModel, Field
-
-from assistant.chat import edits, intents, replies
+from assistant.chat import brief_fields, edits, intents, replies
+from assistant.chat.intents import Intent
+from assistant.chat.phrases import FOCUS_WORDS
+from assistant.chat.render import findings_markdown
+from assistant.chat.state import Message, Reply, SessionState
 from assistant.drafting import extra_rows
 from assistant.drafting.brief import MAX_TEXT, parse_budget, parse_year
-from assistant.review.check import check_table
 from assistant.drafting.factory import make_drafter, precedent_drafter
 from assistant.drafting.finder import ProjectFinder, default_finder
 from assistant.drafting.frame import Drafter
-from assistant.errors import AssistantError
-from assistant.chat.intents import Intent
-from assistant.chat.render import findings_markdown
-from assistant.schema import BRIEF_HEADER, Finding, Indicator, Level2, Precedent, ProjectBrief, TargetTable
 from assistant.drafting.suggest import suggest
+from assistant.errors import AssistantError
+from assistant.review.check import check_table
+from assistant.schema import BRIEF_HEADER, Finding, Indicator, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import place, variant_of
 from assistant.values import clean
 
-
-class Message(BaseModel):
-    role: str  # "user" | "assistant"
-    text: str
-
-
-class SessionState(BaseModel):
-    brief: ProjectBrief = Field(default_factory=ProjectBrief)  # 项目信息, as the sidebar shows it
-    table: TargetTable | None = None
-    history: list[Message] = Field(default_factory=list)
-    pending: str | None = None  # the intent waiting for an answer (e.g. "draft" waiting for the budget)
-    focus: int | None = None  # 0-based row last revised, added or explained: "这个指标"
-    topic: str | None = None  # the project type last asked about ("租赁费"), offered as a name
-
-
-class Reply(BaseModel):
-    text: str  # Markdown, Chinese
-    action: str  # suggest | draft | ask | revise | check | export | explain | help | error
-    table: TargetTable | None = None
-    findings: list[Finding] = Field(default_factory=list)
-    precedents: list[Precedent] = Field(default_factory=list)
-
-
-# --- the session -----------------------------------------------------------------------------
+__all__ = ["ChatSession", "SessionState"]
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +97,7 @@ class ChatSession:
 
     def update_brief(self, **fields) -> None:
         """Sidebar edits: validated (BriefError), then carried into the draft like a chat revision."""
-        values = {key: intents.validate_field(key, value) for key, value in fields.items()}
+        values = {key: brief_fields.validate_field(key, value) for key, value in fields.items()}
         work = self.state.model_copy(deep=True)
         if work.table is None:
             for key, value in values.items():
@@ -190,13 +167,13 @@ class ChatSession:
     # --- drafting ------------------------------------------------------------------------------
 
     def _on_draft(self, state, intent: Intent) -> Reply:
-        intents.merge_brief(state.brief, intent.brief)
+        brief_fields.merge_brief(state.brief, intent.brief)
         state.pending = "draft"
         return self._continue_draft(state, replacing=state.table is not None)
 
     def _on_brief(self, state, intent: Intent) -> Reply:
         if state.table is None:
-            intents.merge_brief(state.brief, intent.brief)
+            brief_fields.merge_brief(state.brief, intent.brief)
             state.pending = "draft"
             return self._continue_draft(state)
         values = intent.brief.said()
@@ -205,7 +182,7 @@ class ChatSession:
     def _answer_pending(self, state, intent: Intent) -> Reply:
         """The answer to the one question asked: "60万", "2025年", "预算六十万", a project name."""
         if intent.kind == "brief":
-            intents.merge_brief(state.brief, intent.brief)
+            brief_fields.merge_brief(state.brief, intent.brief)
             return self._continue_draft(state)
         asked = (state.brief.missing() or ["none"])[0]
         text = intent.text
@@ -216,11 +193,11 @@ class ChatSession:
                 return self._continue_draft(state)
             state.brief.name = state.topic
         elif asked == "name":
-            state.brief.name = intents.valid_name(text)
+            state.brief.name = brief_fields.valid_name(text)
         elif asked == "budget":
-            state.brief.budget = intents.answer_budget(text)
+            state.brief.budget = brief_fields.answer_budget(text)
         elif asked == "year":
-            state.brief.year = intents.answer_year(text)
+            state.brief.year = brief_fields.answer_year(text)
         return self._continue_draft(state)
 
     def _continue_draft(self, state, *, replacing: bool = False) -> Reply:
@@ -242,8 +219,8 @@ class ChatSession:
 
     def _on_revise(self, state, intent: Intent) -> Reply:
         if intent.field in ("budget", "year", "project_name", "period"):
-            value = {"budget": parse_budget, "year": parse_year, "project_name": intents.valid_name,
-                     "period": intents.parse_period}[intent.field](intent.new)
+            value = {"budget": parse_budget, "year": parse_year, "project_name": brief_fields.valid_name,
+                     "period": brief_fields.parse_period}[intent.field](intent.new)
             key = {"project_name": "name", "period": "period_years"}.get(intent.field, intent.field)
             if state.table is None:
                 setattr(state.brief, key, value)
@@ -310,7 +287,7 @@ class ChatSession:
 
     def _named_row(self, state, what: str) -> Indicator:
         name, value = edits.split_name_value(what)
-        if not name or not intents.clean_name(name):
+        if not name or not brief_fields.clean_name(name):
             raise AssistantError("请说明要加的指标，例如“加一个时效指标”或“加一个指标 缴存职工满意度≥90%”。")
         row = extra_rows.named_row(self.rows_drafter, _project_brief(state.brief, state.table), name, value)
         if value:
@@ -362,7 +339,7 @@ class ChatSession:
 
     def _on_explain(self, state, intent: Intent) -> Reply:
         table = self._need_table(state, "解释指标")
-        focus_words = not intent.target or intents.FOCUS_WORDS.match(intent.target)
+        focus_words = not intent.target or FOCUS_WORDS.match(intent.target)
         if focus_words and (state.focus is None or state.focus >= len(table.indicators)):
             return self._overview(state)
         rows = edits.resolve_rows(table, intent.target, state.focus)[:3]

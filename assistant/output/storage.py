@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assistant.chat.session import SessionState
+from assistant.chat.state import SessionState
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 

@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from assistant.ui import state as S
-from assistant.chat.session import Reply
+from assistant.chat.state import Reply
 from assistant.errors import AssistantError
 from assistant.schema import Level1, Level2, Severity, TargetTable
 from assistant.ui.grid import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.ui import state as S
-from assistant.chat.session import SessionState
+from assistant.chat.state import SessionState
 from assistant.review.check import check_table
 from assistant.config import get_settings
 from assistant.corpus.store import form_path, ingest, load_documents

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from assistant.chat.session import ChatSession, SessionState
+from assistant.chat.session import ChatSession
+from assistant.chat.state import SessionState
 from assistant.drafting.factory import make_drafter
 from assistant.drafting.frame import Drafter
 from assistant.review.check import check_table

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from assistant.chat.session import Message, SessionState
+from assistant.chat.state import Message, SessionState
 from assistant.schema import ProjectBrief
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, TargetTable
 from assistant.output.storage import DEFAULT_NAME, DraftStore, StorageError, clean_name, is_id, new_id

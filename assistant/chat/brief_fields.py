@@ -1,0 +1,187 @@
+"""Brief fields in what the preparer types: a message ("预算54.97万元，2025年，用于…"), the answer to
+the one question asked ("60万", "2025"), or a sidebar field. Unusable input raises BriefError with a
+Chinese message saying what to type instead. Numbers are read by assistant.drafting.brief.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.drafting.brief import find_budget, find_period_years, find_year, parse_budget, parse_year, trim_text
+from assistant.chat.phrases import (
+    CANCEL,
+    CN,
+    CONFIRM,
+    DELIM,
+    DRAFT_WORDS,
+    POLITE,
+    normalize,
+)
+from assistant.errors import BriefError
+from assistant.schema import ProjectBrief
+from assistant.values import chinese_number
+
+# --- brief fields in a message ------------------------------------------------------------
+
+_PURPOSE = re.compile(r"(?:主要用于|资金用途|项目用途|用途|用来|用于)\s*(?:为|是|:)?\s*(?P<desc>.+)$", re.S)
+_BUDGET_WORD = re.compile(r"预算(?:金额|资金|总额|数)?\s*(?:为|是|:|约|共|大概|大约)*\s*")
+_YEAR_WORD = re.compile(r"(?:年度|年份)\s*(?:为|是|:)?\s*((?:19|20)\d{2})(?!\d)")
+_PERIOD_WORD = re.compile(rf"为期\s*(\d+|[{CN}])\s*年")
+_NAME_WORD = re.compile(r"(?:项目名称|项目名|名称)\s*(?:是|为|叫|:)?\s*(?P<name>[^,，;；。!！?？\n\s]+)|项目叫(?P<name2>[^,，;；。!！?？\n\s]+)")
+# Politeness is stripped only before a drafting verb: a name may start with 再/可 (再就业培训).
+_NAME_PREFIX = re.compile(r"^(?:(?:请问|请你|请|麻烦你|麻烦|帮我|帮忙|给我|我想要|我想|我要|想要|能不能|能否|重新)*"
+                          r"(?:起草|草拟|拟定|拟|编制|编写|撰写|制定|写|做|生成|新建|出|来|弄)"
+                          r"(?:一下|一个|一份|一版|个|份|下)?|一个|一份)?(?:关于|有关)?")
+_NAME_SUFFIX = re.compile(r"(?:的)?(?:项目支出)?(?:绩效目标申报表|绩效目标表|绩效目标|绩效指标|申报表|目标表|指标表|草稿)?"
+                          r"(?:的)?$")
+_YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)(?:的)?|(?:19|20)\d{2}\s*[-—–至到~]+\s*(?:19|20)\d{2}\s*年?(?:的)?")
+_MONEY_TOKEN = re.compile(rf"(?:预算|金额|资金|经费|总额|共计|合计)?\s*(?:为|是|:|约)?\s*(?:\d[\d,.]*|[{CN}千万亿点]+)\s*(?:亿元|亿|万元|万|千元|元)")
+_NOT_A_NAME = {"", "项目", "一个项目", "绩效目标", "新项目", "草稿", "表"}
+
+
+def extract_brief(s: str, *, with_name: bool) -> ProjectBrief:
+    """Name, budget, year, period and purpose as written in one message: a brief holding only those
+    (``said()``), the rest left unset."""
+    description, rest = _split_purpose(s)
+    found = {"description": description, "budget": _budget(rest), "year": _year(rest),
+             "period_years": find_period_years(rest) or _period_word(rest)}
+    m = _NAME_WORD.search(rest)
+    if m:
+        found["name"] = clean_name(m.group("name") or m.group("name2"))
+    elif with_name:
+        found["name"] = _name_from_clauses(rest)
+    return ProjectBrief(**{k: v for k, v in found.items() if v is not None})
+
+
+def _split_purpose(s: str) -> tuple[str | None, str]:
+    """The purpose runs to the end of the message, less any clause that only gives a budget/year."""
+    m = _PURPOSE.search(s)
+    if not m:
+        return None, s
+    kept, moved = [], []
+    for clause in re.split(r"[,，;；。\n]+", m.group("desc")):
+        (moved if clause.strip() and _only_numbers(clause) else kept).append(clause.strip())
+    description = trim_text("，".join(c for c in kept if c))
+    return description, s[: m.start()] + "，" + "，".join(moved)
+
+
+def _only_numbers(clause: str) -> bool:
+    rest = _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))
+    rest = re.sub(r"项目期|实施期|为期|周期|期限|\d+\s*年|[一二三四五]年|预算|年度", "", rest)
+    return not re.sub(r"[\s,，:为是约共]", "", rest)
+
+
+def _budget(s: str) -> float | None:
+    for m in _BUDGET_WORD.finditer(s):
+        token = re.split(r"[,，;；。!！?？\n\s]", s[m.end():], maxsplit=1)[0]
+        if token and (token[0].isascii() or token[0] in CN + "千万亿点"):
+            return parse_budget(token)  # raises BriefError for "-5", "abc"
+    return find_budget(s)
+
+
+def _year(s: str) -> int | None:
+    m = _YEAR_WORD.search(s)
+    return parse_year(m.group(1)) if m else find_year(s)
+
+
+def _period_word(s: str) -> int | None:
+    m = _PERIOD_WORD.search(s)
+    if not m:
+        return None
+    n = m.group(1)
+    return int(n) if n.isdigit() else int(chinese_number(n) or 1)
+
+
+def leading_name(s: str) -> str | None:
+    """"租赁费，预算60万，2025年": a first clause with no number or brief word is the project's name."""
+    clauses = [c for c in re.split(DELIM, s) if c]
+    if len(clauses) < 2 or re.search(r"预算|金额|年|用于|用途|期|万|元|\d", clauses[0]):
+        return None
+    if CONFIRM.match(clauses[0]) or CANCEL.match(clauses[0]):
+        return None
+    return clean_name(clauses[0])
+
+
+def _name_from_clauses(s: str) -> str | None:
+    for clause in re.split(DELIM, s):
+        if CONFIRM.fullmatch(clause) or CANCEL.fullmatch(clause):
+            continue
+        clause = _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))
+        clause = re.sub(r"(?:项目期|实施期|为期|周期)\s*(?:为|是)?\s*(?:\d+|[一二三四五])\s*年", "", clause)
+        name = clean_name(_NAME_PREFIX.sub("", clause))
+        if name:
+            return name
+    return None
+
+
+def clean_name(text: str | None) -> str | None:
+    """A project name as the user typed it, less the request around it; None if nothing is left."""
+    s = (text or "").strip().strip("「」《》\"'“”:：")
+    s = re.sub(r"^(?:就用|就叫|叫做|叫|是|为|用)", "", s)
+    s = re.sub(r"(?:一下)?[吧吗呢啊呀了]*$", "", s)
+    s = _NAME_SUFFIX.sub("", s).strip(" ,，。.:")
+    if s in _NOT_A_NAME or not re.search(r"[\w\u4e00-\u9fff]", s) or re.fullmatch(DRAFT_WORDS, s):
+        return None
+    return s[:60]
+
+
+def answer_budget(s: str) -> float | None:
+    """A bare answer to "预算是多少": "60万", "六十万", "60.13", "大概60万元"."""
+    t = re.sub(rf"^{POLITE}(?:预算|大概|大约|约|是|为|:)*", "", normalize(s)).rstrip("。.!！")
+    if not t:
+        return None
+    return parse_budget(t)
+
+
+def answer_year(s: str) -> int | None:
+    t = normalize(s)
+    if not re.search(r"\d{4}", t):
+        raise BriefError(f"年度无法识别：{t[:20]}。请填写四位年份，例如 2025")
+    return parse_year(t)
+
+
+# --- brief fields from the sidebar, and merging what a message gave ---------------------------
+
+def valid_name(text: str | None) -> str:
+    name = clean_name(text)
+    if not name:
+        raise BriefError("项目名称无法识别：请直接输入名称，例如“房屋租赁费”。")
+    return name
+
+
+def validate_field(key: str, value):
+    """One sidebar field, validated as the chat validates it; BriefError says what to type instead."""
+    if key == "budget":
+        return parse_budget(value)
+    if key == "year":
+        return parse_year(value)
+    if key == "period_years":
+        return parse_period(value)
+    if key == "description":
+        return trim_text(value)
+    if key in ("name", "department", "implementing_unit"):
+        return (str(value).strip()[:100] or None) if value is not None else None
+    raise BriefError(f"未知的项目信息：{key}")
+
+
+def parse_period(value) -> int:
+    """项目期 in years: 3, "3", "3年", "三年", "2025—2027年"."""
+    if isinstance(value, str):
+        m = re.fullmatch(rf"\s*(\d+|[{CN}])\s*年?\s*", normalize(value))
+        n = (int(m.group(1)) if m.group(1).isdigit() else int(chinese_number(m.group(1)) or 0)) if m else None
+        value = find_period_years(value) or n
+    if not isinstance(value, int) or not 1 <= value <= 10:
+        raise BriefError(f"项目期无法识别：{value}。请填写 1–10 之间的年数，例如 3")
+    return value
+
+
+def merge_brief(brief: ProjectBrief, fields: ProjectBrief) -> None:
+    """A message's brief into the session's. A newly named project starts from a clean budget and
+    purpose; the year and units carry over."""
+    said = fields.said()
+    if said.get("name") and said["name"] != brief.name:
+        if brief.name is not None:
+            brief.budget, brief.description, brief.period_years = None, None, 1
+        brief.name = said["name"]
+    for key in ("budget", "year", "period_years", "description"):
+        if key in said:
+            setattr(brief, key, said[key])

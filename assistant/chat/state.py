@@ -1,0 +1,29 @@
+"""The conversation's state, saved with every draft: the brief (项目信息), the current table, the
+history, and what the next message may refer to. Pydantic models, so they autosave as JSON."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from assistant.schema import Finding, Precedent, ProjectBrief, TargetTable
+
+
+class Message(BaseModel):
+    role: str  # "user" | "assistant"
+    text: str
+
+
+class SessionState(BaseModel):
+    brief: ProjectBrief = Field(default_factory=ProjectBrief)  # 项目信息, as the sidebar shows it
+    table: TargetTable | None = None
+    history: list[Message] = Field(default_factory=list)
+    pending: str | None = None  # the intent waiting for an answer (e.g. "draft" waiting for the budget)
+    focus: int | None = None  # 0-based row last revised, added or explained: "这个指标"
+    topic: str | None = None  # the project type last asked about ("租赁费"), offered as a name
+
+
+class Reply(BaseModel):
+    text: str  # Markdown, Chinese
+    action: str  # suggest | draft | ask | revise | check | export | explain | help | error
+    table: TargetTable | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    precedents: list[Precedent] = Field(default_factory=list)
