@@ -34,7 +34,10 @@ run: index
 browser:
 	@bash scripts/ensure_browser.sh
 
+# The architecture contract (pyproject's [tool.importlinter]: stages import only downward, no cycle,
+# even one hidden in a function) fails the build before any test runs.
 test: setup browser
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider --timeout 900
 
 bench: setup

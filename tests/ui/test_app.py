@@ -6,11 +6,14 @@ type into st.data_editor); autosave and restore after a refresh; drafts kept per
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
 from app_env import REPO, prepared_data_dir
+from fake_openai_server import FakeOpenAI, Status
 from assistant.schema import Level1, Level2
 from assistant.output.storage import DraftStore, new_id
 from assistant.ui.draft import chat_markdown
@@ -296,3 +299,53 @@ def test_import_round_trip_into_my_corpus(data_dir):
     ui_import.remove_from_corpus("测试导入.xlsx")
     assert not (mine / "测试导入.json").exists()
 
+
+
+# --- the page drafts with the configured drafter (the CLI's), here a model behind a local server ------
+
+_MODEL_ROWS = [
+    ("产出指标", "数量指标", "租赁面积", "1800平方米", "计划标准", "租赁合同"),
+    ("产出指标", "质量指标", "房屋结构完好率", "≥95%", "历史标准", "上年标准"),
+    ("产出指标", "时效指标", "租金支付及时率", "100%", "其他标准", "合同约定"),
+    ("产出指标", "成本指标", "年租赁费用", "≤60.13万元", "预算支出标准", "预算批复"),
+    ("效益指标", "社会效益指标", "办公用房保障率", "100%", "计划标准", "年度工作计划"),
+    ("满意度指标", "服务对象满意度指标", "办事群众满意度", "≥90%", "其他标准", "满意度调查"),
+]
+_MODEL_REPLY = json.dumps({
+    "indicators": [dict(zip(("level1", "level2", "name", "value", "basis", "basis_note"), r),
+                        explanation="反映该指标的完成情况。") for r in _MODEL_ROWS],
+    "goals_annual": ["2025年租赁办公用房1800平方米，年租赁费用控制在60.13万元以内，办事群众满意度≥90%。"],
+    "goals_midterm": [],
+}, ensure_ascii=False)
+
+
+@pytest.fixture
+def model_server(data_dir, monkeypatch):
+    with FakeOpenAI() as server:
+        monkeypatch.setenv("JX_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("JX_LLM_MODEL", "qwen-test")
+        monkeypatch.setenv("JX_LLM_TIMEOUT", "60")
+        _reset_caches()
+        yield server
+    _reset_caches()
+
+
+def test_the_page_drafts_with_the_configured_model(model_server):
+    model_server.enqueue(_MODEL_REPLY)
+    at = say(open_app(), DRAFT)
+    no_traceback(at)
+    table = state(at).table
+    assert len(model_server.requests) == 1  # the page's own drafter asked the model, once
+    assert any("大模型（qwen-test）" in n for n in table.notices)
+    assert "办公用房保障率" in [r.name for r in table.indicators]
+    rent = next(r for r in table.indicators if r.name == "年租赁费用")
+    assert rent.precedents  # the model's row kept the precedents of the draft it started from
+
+
+def test_the_page_falls_back_with_a_notice_when_the_model_fails(model_server):
+    model_server.enqueue(Status(500, "overloaded"), Status(500, "overloaded"))
+    at = say(open_app(), DRAFT)
+    no_traceback(at)
+    table = state(at).table
+    assert any(n.startswith("大模型起草失败") for n in table.notices)
+    assert table.indicators and not any("llm" in r.inferred for r in table.indicators)
