@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.drafting.brief_facts import read_brief
 from assistant.drafting.brief import find_budget, find_period_years, find_year, parse_budget, parse_year, trim_text
 from assistant.chat.phrases import (
     CANCEL,
@@ -23,7 +24,12 @@ from assistant.values import chinese_number
 # --- brief fields in a message ------------------------------------------------------------
 
 _PURPOSE = re.compile(r"(?:主要用于|资金用途|项目用途|用途|用来|用于)\s*(?:为|是|:)?\s*(?P<desc>.+)$", re.S)
-_BUDGET_WORD = re.compile(r"预算(?:金额|资金|总额|数)?\s*(?:为|是|:|约|共|大概|大约)*\s*")
+_BUDGET_WORD = re.compile(r"(?:预算|budget)(?:金额|资金|总额|数)?\s*(?:为|是|:|约|共|大概|大约)*\s*", re.I)
+# "50w" / "50W" is how many type 50万 on a phone; a bare year standing as its own clause ("…，2025，…").
+_WAN = re.compile(r"(?<=\d)\s*[wW](?![a-zA-Z])")
+_BARE_YEAR = re.compile(r"(?:^|[,，;；。\s])((?:19|20)\d{2})(?=$|[,，;；。\s])")
+# Words that open a message without being part of it: "好的，那帮我起草…", "对了先起草…".
+_OPENING = re.compile(r"^(?:(?:好的|好吧|好|行|嗯+|ok|OK|那么|那就|那|对了|另外|然后|还有|先|再)[,，\s]*)+")
 _YEAR_WORD = re.compile(r"(?:年度|年份)\s*(?:为|是|:)?\s*((?:19|20)\d{2})(?!\d)")
 _PERIOD_WORD = re.compile(rf"为期\s*(\d+|[{CN}])\s*年")
 _NAME_WORD = re.compile(r"(?:项目名称|项目名|名称)\s*(?:是|为|叫|:)?\s*(?P<name>[^,，;；。!！?？\n\s]+)|项目叫(?P<name2>[^,，;；。!！?？\n\s]+)")
@@ -34,13 +40,14 @@ _NAME_PREFIX = re.compile(r"^(?:(?:请问|请你|请|麻烦你|麻烦|帮我|帮
 _NAME_SUFFIX = re.compile(r"(?:的)?(?:项目支出)?(?:绩效目标申报表|绩效目标表|绩效目标|绩效指标|申报表|目标表|指标表|草稿)?"
                           r"(?:的)?$")
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)(?:的)?|(?:19|20)\d{2}\s*[-—–至到~]+\s*(?:19|20)\d{2}\s*年?(?:的)?")
-_MONEY_TOKEN = re.compile(rf"(?:预算|金额|资金|经费|总额|共计|合计)?\s*(?:为|是|:|约)?\s*(?:\d[\d,.]*|[{CN}千万亿点]+)\s*(?:亿元|亿|万元|万|千元|元)")
+_MONEY_TOKEN = re.compile(rf"(?:预算|金额|资金|经费|总额|共计|合计)?\s*(?:为|是|:|约)?\s*(?:\d[\d,.]*|[{CN}千万亿点]+)\s*(?:亿元|亿|万元|万|千元|元)(?![页人条份台套个次册件张本户场期批辆平米])")
 _NOT_A_NAME = {"", "项目", "一个项目", "绩效目标", "新项目", "草稿", "表"}
 
 
 def extract_brief(s: str, *, with_name: bool) -> ProjectBrief:
     """Name, budget, year, period and purpose as written in one message: a brief holding only those
     (``said()``), the rest left unset."""
+    s = _WAN.sub("万", s)
     description, rest = _split_purpose(s)
     found = {"description": description, "budget": _budget(rest), "year": _year(rest),
              "period_years": find_period_years(rest) or _period_word(rest)}
@@ -49,7 +56,24 @@ def extract_brief(s: str, *, with_name: bool) -> ProjectBrief:
         found["name"] = clean_name(m.group("name") or m.group("name2"))
     elif with_name:
         found["name"] = _name_from_clauses(rest)
+    # counts typed anywhere in the message ("分两批办班、共120人次") are part of what the money is for
+    counts = "，".join(_count_clauses(rest, found.get("name")))
+    if counts:
+        found["description"] = f"{description}，{counts}" if description else counts
     return ProjectBrief(**{k: v for k, v in found.items() if v is not None})
+
+
+def _count_clauses(s: str, name: str | None) -> list[str]:
+    """The clauses of a message that state a count (not the budget, a year or the project's period)."""
+    out = []
+    for clause in re.split(r"[,，;；。\n\s]+", s):
+        clause = clause.strip()
+        if not clause or (name and clause.endswith(name)):
+            continue
+        quantities = read_brief("", _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))).quantities
+        if any(q.unit_class not in ("money", "duration") for q in quantities):
+            out.append(clause)
+    return out
 
 
 def _split_purpose(s: str) -> tuple[str | None, str]:
@@ -80,7 +104,12 @@ def _budget(s: str) -> float | None:
 
 def _year(s: str) -> int | None:
     m = _YEAR_WORD.search(s)
-    return parse_year(m.group(1)) if m else find_year(s)
+    if m:
+        return parse_year(m.group(1))
+    year = find_year(s)
+    if year is None and (bare := _BARE_YEAR.search(s)):
+        year = parse_year(bare.group(1))
+    return year
 
 
 def _period_word(s: str) -> int | None:
@@ -96,6 +125,8 @@ def leading_name(s: str) -> str | None:
     clauses = [c for c in re.split(DELIM, s) if c]
     if len(clauses) < 2 or re.search(r"预算|金额|年|用于|用途|期|万|元|\d", clauses[0]):
         return None
+    if clauses[0].isascii():  # "budget 50万": an English word, not a project's name
+        return None
     if CONFIRM.match(clauses[0]) or CANCEL.match(clauses[0]):
         return None
     return clean_name(clauses[0])
@@ -107,8 +138,8 @@ def _name_from_clauses(s: str) -> str | None:
             continue
         clause = _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))
         clause = re.sub(r"(?:项目期|实施期|为期|周期)\s*(?:为|是)?\s*(?:\d+|[一二三四五])\s*年", "", clause)
-        name = clean_name(_NAME_PREFIX.sub("", clause))
-        if name:
+        name = clean_name(_NAME_PREFIX.sub("", _OPENING.sub("", clause)))
+        if name and not name.isascii():
             return name
     return None
 
@@ -126,7 +157,7 @@ def clean_name(text: str | None) -> str | None:
 
 def answer_budget(s: str) -> float | None:
     """A bare answer to "预算是多少": "60万", "六十万", "60.13", "大概60万元"."""
-    t = re.sub(rf"^{POLITE}(?:预算|大概|大约|约|是|为|:)*", "", normalize(s)).rstrip("。.!！")
+    t = re.sub(rf"^{POLITE}(?:预算|大概|大约|约|是|为|:)*", "", _WAN.sub("万", normalize(s))).rstrip("。.!！")
     if not t:
         return None
     return parse_budget(t)

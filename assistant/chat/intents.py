@@ -12,9 +12,13 @@ import re
 from dataclasses import dataclass, field as dc_field
 
 from assistant.chat.brief_fields import extract_brief, leading_name
+from assistant.chat.guide import asked_topic
+from assistant.drafting.browse import places_in
 from assistant.chat.phrases import (
     ADD,
     BRIEF_TARGETS,
+    BROWSE,
+    COMPARE,
     CANCEL,
     CHECK,
     CONFIRM,
@@ -33,6 +37,7 @@ from assistant.chat.phrases import (
     REVISE,
     REVISE_VERB_FIRST,
     ROW_REF,
+    ROW_WORDS,
     SUGGEST,
     TAIL,
     TOPIC_CUT,
@@ -44,14 +49,16 @@ from assistant.values import chinese_number
 
 @dataclass
 class Intent:
-    kind: str  # empty draft export check delete add revise explain suggest brief cancel confirm greeting unknown
+    kind: str  # empty draft export check delete add revise explain suggest concept browse compare brief cancel
+    #            confirm greeting unknown
     text: str = ""  # the normalised message
-    topic: str | None = None  # suggest
+    topic: str | None = None  # suggest, browse, compare: the project type; concept: the guide topic's id
     target: str | None = None  # which row(s): "第3个指标", "满意度", "这个指标"
     field: str | None = None  # value basis name explanation midterm | budget year project_name period
     new: str | None = None  # the new value
     fmt: str | None = None  # export format
     brief: ProjectBrief = dc_field(default_factory=ProjectBrief)  # only the fields the message gave
+    places: list[str] = dc_field(default_factory=list)  # browse, compare: the cities named
 
 
 def parse(text: str) -> Intent:
@@ -61,7 +68,9 @@ def parse(text: str) -> Intent:
         return Intent("empty", s)
     if _is_draft(s):
         return Intent("draft", s, brief=extract_brief(s, with_name=True))
-    for matcher in (_export, _check, _delete, _add, _revise, _explain, _suggest):
+    # revisions first (their words may name a concept: "加一个时效指标可以吗"), then concept questions
+    # before anything that searches precedents
+    for matcher in (_delete, _add, _revise, _concept, _compare, _browse, _export, _check, _explain, _suggest):
         intent = matcher(s)
         if intent:
             return intent
@@ -136,6 +145,40 @@ def _revise(s: str) -> Intent | None:
             target, kind = stripped, name
             break
     return Intent("revise", s, target=_strip_row_words(target), field=kind, new=new)
+
+
+def _concept(s: str) -> Intent | None:
+    # a question about one row of the draft ("第3个指标的依据是什么", "这个为什么是90%") is an explanation
+    if ROW_REF.search(s) or ROW_WORDS.search(s) or (EXPLAIN.search(s) and re.search(r"\S的(?:依据|出处|来源|先例)", s)):
+        return None
+    topic = asked_topic(s)
+    return Intent("concept", s, topic=topic.id) if topic else None
+
+
+def _compare(s: str) -> Intent | None:
+    places = places_in(s)
+    if len(places) < 2 or not COMPARE.search(s):
+        return None
+    return Intent("compare", s, topic=_place_topic(s, places), places=places)
+
+
+def _browse(s: str) -> Intent | None:
+    places = places_in(s)
+    if not places or not BROWSE.search(s):
+        return None
+    return Intent("browse", s, topic=_place_topic(s, places), places=places)
+
+
+def _place_topic(s: str, places: list[str]) -> str | None:
+    """"上海的物业费指标有哪些" → "物业费": the message less the places, the browsing words and politeness."""
+    rest = s
+    for place in places:
+        rest = rest.replace(place, " ")
+    rest = re.sub(r"(?:市|省|县|区)?(?:和|与|跟|及|、|,|，|的|那边|这边)+", " ", rest)
+    rest = COMPARE.sub(" ", BROWSE.sub(" ", rest))
+    rest = re.sub(r"一下|一比|帮我|给我|请问|请|看看|写的|的|吧|呢|吗|啊|呀|了|们|是|怎么|如何|下|写|看", " ", rest)
+    topic = topic_of(re.sub(r"\s+", "", rest))
+    return topic if topic and re.search(r"[\u4e00-\u9fff]{2}", topic) else None
 
 
 def _explain(s: str) -> Intent | None:

@@ -40,7 +40,11 @@ CANCEL = re.compile(rf"^{POLITE}(?:取消|算了|不用了|不要了|先不了|�
 CONFIRM = re.compile(rf"^{POLITE}(?:好|好的|好啊|可以|行|嗯|嗯嗯|是|是的|对|要|需要|ok|OK|起草吧|开始吧|开始起草)\S{{0,2}}$")
 GREETING = re.compile(r"^(?:你好|您好|hi|hello|嗨|在吗|帮助|help|怎么用|你能做什么|你会什么|能做什么)", re.I)
 
+# Browsing precedents of a place, and comparing places ("广州和张家口比较一下").
+BROWSE = re.compile(r"指标|怎么写|怎么设|怎么填|是怎么|先例|表格?|写法|看看|参考|有哪些|有什么|项目")
+COMPARE = re.compile(r"比较|对比|比一比|比一下|比比|有(?:什么|啥)(?:不同|区别|差别)|区别|差别|不一样|放一起")
 ROW_REF = re.compile(rf"第\s*(?P<n>\d+|[{CN}]+)\s*(?:个|行|条|项|号)?(?:指标)?")
+ROW_WORDS = re.compile(r"这个指标|该指标|这条|这一?行|这项|那个指标|那条|那一?行|表里|表中|草稿里")
 FOCUS_WORDS = re.compile(r"^(?:这个|该|此|这条|这一?行|这项|它)(?:指标)?$")
 FIELD_SUFFIXES = [
     ("basis", r"(?:的)?(?:指标值)?(?:确定)?依据"),

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from assistant.chat import brief_fields, edits, intents, replies
+from assistant.chat import brief_fields, edits, guide, intents, replies, tables
 from assistant.chat.intents import Intent
 from assistant.chat.phrases import FOCUS_WORDS
 from assistant.chat.render import findings_markdown
 from assistant.chat.state import Message, Reply, SessionState
+from assistant.chat.understanding import CONCEPT, Understanding, default_understanding, offer
+from assistant.drafting import browse
 from assistant.drafting import extra_rows
 from assistant.drafting.brief import MAX_TEXT, parse_budget, parse_year
 from assistant.drafting.factory import make_drafter, precedent_drafter
@@ -46,8 +48,11 @@ class ChatSession:
 
     def __init__(self, state: SessionState | None = None, *, drafter: Drafter | None = None,
                  finder: ProjectFinder | None = None,
-                 checker: Callable[[TargetTable], list[Finding]] | None = None):
+                 checker: Callable[[TargetTable], list[Finding]] | None = None,
+                 understanding: Understanding | None = None):
         self.state = state if state is not None else SessionState()
+        # messages no phrase pattern reads are matched by meaning with the index's own e5 model
+        self.understanding = understanding or default_understanding()
         self.finder = finder or default_finder()
         self.drafter = drafter or make_drafter(self.finder)
         self.rows_drafter = precedent_drafter(self.drafter, self.finder)  # fits the rows the chat adds
@@ -127,6 +132,8 @@ class ChatSession:
             return self._reply(state, str(exc), "help")
 
     def _handle(self, state: SessionState, intent: Intent) -> Reply:
+        if state.pending == "replace":
+            return self._answer_replace(state, intent)
         if state.pending == "draft" and intent.kind in ("brief", "unknown", "confirm", "empty"):
             return self._answer_pending(state, intent)
         handler = getattr(self, f"_on_{intent.kind}")
@@ -139,7 +146,50 @@ class ChatSession:
         return self._reply(state, "您好！我是绩效目标起草助手。\n" + replies.HELP, "help")
 
     def _on_unknown(self, state, intent: Intent) -> Reply:
+        reading = self.understanding.read(intent.text)
+        if reading.confident:
+            routed = self._route(state, intent, reading.best.label)
+            if routed is not None:
+                return routed
+        if reading.plausible and reading.runner_up is not None:
+            first, second = offer(reading.best.label), offer(reading.runner_up.label)
+            return self._reply(state, f"您是想{first}，还是{second}？请换个说法告诉我。", "clarify")
+        if reading.plausible:
+            return self._reply(state, f"您是想{offer(reading.best.label)}吗？请换个说法告诉我。", "clarify")
         return self._reply(state, "没太明白您的意思。\n" + replies.HELP, "help")
+
+    def _route(self, state, intent: Intent, label: str) -> Reply | None:
+        """Act on what the message was understood to ask, where it carries what the act needs."""
+        if label.startswith(CONCEPT):
+            return self._on_concept(state, Intent("concept", intent.text, topic=label.removeprefix(CONCEPT)))
+        if label == "suggest":
+            return self._on_suggest(state, Intent("suggest", intent.text, topic=intents.topic_of(intent.text)))
+        if label == "draft":
+            return self._on_draft(state, Intent("draft", intent.text,
+                                                brief=brief_fields.extract_brief(intent.text, with_name=True)))
+        if label in ("check", "export"):
+            return getattr(self, f"_on_{label}")(state, Intent(label, intent.text))
+        return None  # a revision, browsing or explanation needs its row or place: ask instead
+
+    # --- concepts and browsing -------------------------------------------------------------------
+
+    def _on_concept(self, state, intent: Intent) -> Reply:
+        topic = self.understanding.guide.topic(intent.topic)
+        return self._reply(state, guide.answer(topic, self.understanding.guide), "concept")
+
+    def _on_browse(self, state, intent: Intent) -> Reply:
+        if len(intent.places) > 1:
+            return self._on_compare(state, intent)
+        topic = intent.topic or state.topic
+        found = browse.rows_of(intent.places[0], topic)
+        if topic:
+            state.topic = topic[:40]
+        return self._reply(state, tables.place_answer(found, topic), "browse")
+
+    def _on_compare(self, state, intent: Intent) -> Reply:
+        topic = intent.topic or state.topic
+        found = [browse.rows_of(place, topic) for place in intent.places[:4]]
+        return self._reply(state, tables.compare_answer(found, topic), "compare")
 
     def _on_cancel(self, state, intent: Intent) -> Reply:
         if state.pending:
@@ -161,15 +211,33 @@ class ChatSession:
             return self._reply(state, "您想了解哪类项目的指标？例如“租赁费项目适合哪些指标”。", "help")
         result = suggest(topic, self.finder)
         state.topic = topic[:40]
-        precedents = [p for item in result.indicators[:12] for p in item.precedents[:2]]
-        return self._reply(state, result.render(), "suggest", precedents=precedents)
+        precedents = [p for item in result.indicators[:12] for p in item.precedents[:2] if p.kind == "corpus"]
+        return self._reply(state, tables.suggestion_answer(result), "suggest", precedents=precedents)
 
     # --- drafting ------------------------------------------------------------------------------
 
     def _on_draft(self, state, intent: Intent) -> Reply:
+        named = intent.brief.said().get("name")
+        if state.table is not None and named and named != state.table.project_name:
+            # a new project over a draft: ask before the draft is replaced
+            state.proposed = state.brief.model_copy()
+            brief_fields.merge_brief(state.proposed, intent.brief)
+            state.pending = "replace"
+            return self._reply(state, f"当前草稿是《{state.table.project_name}》。要按新项目《{named}》重新起草吗？"
+                                      "当前草稿将被替换（已保存的草稿可在“我的草稿”中找回）。回复“好”开始，或“取消”。", "ask")
         brief_fields.merge_brief(state.brief, intent.brief)
         state.pending = "draft"
         return self._continue_draft(state, replacing=state.table is not None)
+
+    def _answer_replace(self, state, intent: Intent) -> Reply:
+        proposed, state.proposed, state.pending = state.proposed, None, None
+        if intent.kind == "confirm" and proposed is not None:
+            state.brief = proposed
+            state.pending = "draft"
+            return self._continue_draft(state, replacing=True)
+        if intent.kind == "cancel":
+            return self._reply(state, f"好的，保留当前草稿《{state.table.project_name}》。", "help")
+        return self._handle(state, intent)  # something else: the offer lapses, the message is answered
 
     def _on_brief(self, state, intent: Intent) -> Reply:
         if state.table is None:
@@ -208,9 +276,12 @@ class ChatSession:
             return self._reply(state, replies.understood(state.brief) + question, "ask")
         brief = _project_brief(state.brief)
         table = self.drafter.draft(brief)
+        placed = extra_rows.place_facts(table, brief)  # every count typed lands in the draft
         state.table, state.pending, state.focus = table, None, None
         findings = self.checker(table)
         text = replies.draft_text(table, findings, bool(state.brief.description))
+        if placed:
+            text += "\n\n您提供的数量：" + "".join(placed)
         if replacing:
             text = "（已按新的要求重新起草，替换了之前的草稿。）\n" + text
         return self._reply(state, text, "draft", findings=findings)

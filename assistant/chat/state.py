@@ -19,11 +19,13 @@ class SessionState(BaseModel):
     pending: str | None = None  # the intent waiting for an answer (e.g. "draft" waiting for the budget)
     focus: int | None = None  # 0-based row last revised, added or explained: "这个指标"
     topic: str | None = None  # the project type last asked about ("租赁费"), offered as a name
+    proposed: ProjectBrief | None = None  # a new project named over a draft: waiting for "好" (pending "replace")
 
 
 class Reply(BaseModel):
     text: str  # Markdown, Chinese
-    action: str  # suggest | draft | ask | revise | check | export | explain | help | error
+    action: str  # suggest | draft | ask | revise | check | export | explain | help | error | concept | browse
+    #              | compare | clarify
     table: TargetTable | None = None
     findings: list[Finding] = Field(default_factory=list)
     precedents: list[Precedent] = Field(default_factory=list)

@@ -1,4 +1,5 @@
-"""Rows added to a draft after it was drafted: "加一个时效指标", "加一个指标 缴存职工满意度≥90%".
+"""Rows added to a draft after it was drafted: "加一个时效指标", "加一个指标 缴存职工满意度≥90%", and the
+quantities the preparer typed that no drafted row took ("配笔记本电脑12台和投影仪2台").
 
 They come from the same candidates and the same fitting as the drafted rows (the precedent drafter's
 clusters for the brief, cached in the drafter), so an added row reads like one the draft could have
@@ -6,13 +7,17 @@ had; where no precedent offers one, the frame's generic rows of the standard tre
 """
 from __future__ import annotations
 
+import re
+
+from assistant.drafting.brief_facts import UNIT_CLASSES, Quantity, read_brief
 from assistant.drafting.draft import PrecedentDrafter
-from assistant.drafting.frame import generic_row, plain_row, prepared_brief
+from assistant.drafting.frame import generic_row, plain_row, prepared_brief, short_name
 from assistant.drafting.precedents import Cluster
 from assistant.errors import AssistantError
 from assistant.schema import Indicator, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import COST_LEVEL2, infer_level2
+from assistant.taxonomy import COST_LEVEL2, infer_level2, tree_order
 from assistant.text import name_similarity
+from assistant.values import parse_value
 
 # Minimum value quality of a precedent cluster worth adding, as the drafter uses them.
 MIN_QUALITY = {Level2.SATISFACTION: 1.0, Level2.COST: 1.0,
@@ -60,3 +65,63 @@ def named_row(drafter: PrecedentDrafter, brief: ProjectBrief, name: str, value: 
 def _unit_cost(c: Cluster) -> bool:
     """A unit cost (元/人, 万元/次): the one kind of cost row that can stand beside the total."""
     return any("/" in (m.record.value or "") for m in c.members)
+
+
+# --- the quantities the preparer typed ------------------------------------------------------------
+
+# What a count of each kind measures, as forms name it (培训人次, 折页数量, 档案扫描页数, 租赁面积).
+_MEASURE = {"people": "人数", "count": "数量", "pages": "页数", "area": "面积", "length": "长度",
+            "times": "次数", "households": "户数", "data": "数据量"}
+_MEASURE_BY_UNIT = {"人次": "人次", "批": "批次", "期": "期数", "场": "场次", "场次": "场次"}
+_LEADING_VERB = re.compile(r"^(?:配备|配置|购置|采购|购买|印制|印刷|举办|开展|组织|新建|建设|维修|发放|发送|"
+                           r"扫描|完成|提供|服务|配|印|办|购|买|建|修|发|送|租|共|约|计)+")
+_SKIP_CLASSES = {"money", "duration"}
+
+
+def place_facts(table: TargetTable, brief: ProjectBrief) -> list[str]:
+    """Every count the preparer typed lands in the draft: a 数量 row still waiting for the user's number
+    with the same kind of unit takes it, or a new 数量 row is added. Returns Chinese lines saying where
+    each number went (nothing for those a drafted row already carries)."""
+    facts = read_brief(brief.name or "", brief.description)
+    lines = []
+    for q in facts.quantities:
+        if q.unit_class in _SKIP_CLASSES or q.per or _carried(table, q):
+            continue
+        value = ("≥" if q.at_least else "") + q.text
+        waiting = next((r for r in table.indicators if r.level2 is Level2.QUANTITY and r.needs_input
+                        and _unit_class(r.value) == q.unit_class), None)
+        if waiting is not None:
+            waiting.value, waiting.needs_input, waiting.question = value, False, None
+            if q.unit == "人次":
+                waiting.name = waiting.name.replace("人数", "人次")
+            lines.append(f"「{q.text}」填入了「{waiting.name}」。")
+            continue
+        row = plain_row(Level2.QUANTITY, _fact_name(q, brief), value)
+        row.inferred = ["fact"]
+        row.basis_note = "项目资料（您提供的数量）"
+        at = sum(1 for r in table.indicators if tree_order(r) <= tree_order(row))
+        table.indicators.insert(at, row)
+        lines.append(f"「{q.text}」加为数量指标「{row.name}」。")
+    return lines
+
+
+def _carried(table: TargetTable, q: Quantity) -> bool:
+    """A row already says this number in this unit (1.8万平方米 and 18000平方米 are one number)."""
+    for row in table.indicators:
+        p = parse_value(row.value)
+        if p.number is not None and abs(p.number - q.number) < 1e-6 and _unit_class(row.value) == q.unit_class:
+            return True  # 120人 for 120人次: the drafter's row already took the number
+        if q.text in row.value:
+            return True
+    return False
+
+
+def _unit_class(value: str) -> str | None:
+    return UNIT_CLASSES.get(parse_value(value).unit or "")
+
+
+def _fact_name(q: Quantity, brief: ProjectBrief) -> str:
+    obj = _LEADING_VERB.sub("", q.object or q.pre_object or q.label or "")
+    obj = obj if len(obj) >= 2 else short_name(brief.name or "")
+    measure = _MEASURE_BY_UNIT.get(q.unit) or _MEASURE.get(q.unit_class, "数量")
+    return obj if obj.endswith(measure) else f"{obj}{measure}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from assistant.config import Settings, get_settings
 from assistant.drafting.draft import PrecedentDrafter
+from assistant.drafting.extra_rows import place_facts
 from assistant.drafting.finder import ProjectFinder
 from assistant.drafting.frame import Drafter
 from assistant.drafting.llm import LLMDrafter, llm_configured
@@ -45,4 +46,6 @@ def draft_table(brief: ProjectBrief, drafter: Drafter | None = None) -> TargetTa
         if _DEFAULT is None:
             _DEFAULT = make_drafter()
         drafter = _DEFAULT
-    return drafter.draft(brief)
+    table = drafter.draft(brief)
+    place_facts(table, brief)  # every count the preparer typed lands in the draft
+    return table

@@ -18,6 +18,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -370,3 +371,12 @@ def search_precedents(query: str, k: int = 10, *, city: str | None = None, year:
 
 def similar_projects(text: str, k: int = 5) -> list[ProjectHit]:
     return get_index().similar_projects(text, k)
+
+
+def embed_texts(texts: Sequence[str]) -> np.ndarray:
+    """Texts embedded as the index embeds its queries (same model and prefix): the chat matches a
+    message against its example messages with these. One text goes through the query cache."""
+    index = get_index()
+    if len(texts) == 1:
+        return index.query_vector(texts[0])[None, :]
+    return np.asarray(index.embedder.embed(list(texts)), dtype=np.float32)

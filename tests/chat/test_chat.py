@@ -10,16 +10,18 @@ import re
 import pytest
 
 from assistant.chat.session import MAX_MESSAGE, ChatSession, SessionState
+from assistant.chat.understanding import Understanding
 from assistant.review.check import check_table
 from assistant.errors import BriefError
 from assistant.schema import Basis, Level1, Level2, TargetTable
 
+BY_WORDING = Understanding()  # no model: messages no pattern reads are matched by wording
 DRAFT = "帮我起草一个房屋租赁费项目，预算60.13万元，2025年，用于租赁办公用房1800平方米"
 
 
 @pytest.fixture
 def session(fake_finder) -> ChatSession:
-    return ChatSession(finder=fake_finder)
+    return ChatSession(finder=fake_finder, understanding=BY_WORDING)
 
 
 @pytest.fixture
@@ -164,10 +166,23 @@ def test_asks_one_short_question_at_a_time(session):
     assert session.state.table is None
 
 
-def test_new_project_does_not_reuse_the_old_budget(drafted):
+def test_new_project_asks_before_replacing_and_does_not_reuse_the_old_budget(drafted):
+    before = drafted.state.table
     reply = drafted.turn("帮我起草一个物业管理费项目")
+    assert reply.action == "ask" and "替换" in reply.text and "物业管理费项目" in reply.text
+    assert drafted.state.table == before and drafted.state.brief.budget == 60.13  # nothing changed yet
+    reply = drafted.turn("好的")
     assert reply.action == "ask" and "预算" in reply.text
     assert drafted.state.brief.year == 2025  # the year carries over
+
+
+def test_a_new_project_offer_lapses_on_another_request(drafted):
+    drafted.turn("帮我起草一个物业管理费项目")
+    assert drafted.turn("算了").action == "help"
+    assert drafted.state.table.project_name == "房屋租赁费项目" and drafted.state.pending is None
+    drafted.turn("帮我起草一个物业管理费项目")
+    reply = drafted.turn("满意度改为≥95%")  # the offer lapses and the revision is made
+    assert reply.action == "revise" and drafted.state.pending is None
 
 
 def test_cancel_the_pending_draft(session):
@@ -379,7 +394,7 @@ def test_an_unexpected_failure_is_a_chinese_message(fake_finder):
     def broken(table):
         raise RuntimeError("boom")
 
-    session = ChatSession(finder=fake_finder, checker=broken)
+    session = ChatSession(finder=fake_finder, checker=broken, understanding=BY_WORDING)
     reply = session.turn(DRAFT)
     assert reply.action == "error" and "草稿没有改动" in reply.text and "boom" not in reply.text
     assert session.state.table is None and session.state.brief.name is None and session.state.pending is None
@@ -394,14 +409,14 @@ def test_history_records_every_turn(session):
 
 def test_state_survives_json(drafted, fake_finder):
     restored = SessionState.model_validate_json(drafted.state.model_dump_json(exclude_computed_fields=True))
-    again = ChatSession(restored, finder=fake_finder)
+    again = ChatSession(restored, finder=fake_finder, understanding=BY_WORDING)
     again.turn("删除第1个指标")
     assert len(again.state.table.indicators) == len(drafted.state.table.indicators) - 1
 
 
 def test_state_object_is_updated_in_place(fake_finder):
     state = SessionState()
-    ChatSession(state, finder=fake_finder).turn(DRAFT)
+    ChatSession(state, finder=fake_finder, understanding=BY_WORDING).turn(DRAFT)
     assert state.table is not None  # the app keeps this object and builds a new session per action
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat.session import ChatSession
+from assistant.chat.understanding import Understanding
 from assistant.drafting import extra_rows
 from assistant.drafting.draft import PrecedentDrafter
 from assistant.drafting.frame import short_name
@@ -57,11 +58,29 @@ def test_candidates_are_found_once_per_brief_across_chat_sessions(fake_finder):
         return fake_finder(text, k)
 
     drafter = PrecedentDrafter(finder=counting)
-    chat = ChatSession(drafter=drafter, finder=counting)
+    chat = ChatSession(drafter=drafter, finder=counting, understanding=Understanding())
     chat.turn("帮我起草物业管理费项目，预算54.97万元，2025年")
     drafted = len(calls)
     # the page builds a new ChatSession on every rerun, over the same cached drafter
     for message in ("加一个时效指标", "加一个质量指标"):
-        ChatSession(chat.state, drafter=drafter, finder=counting).turn(message)
+        ChatSession(chat.state, drafter=drafter, finder=counting, understanding=Understanding()).turn(message)
     assert len(calls) == drafted
     assert len(chat.state.table.indicators) >= 2
+
+
+@pytest.mark.parametrize("description, expected", [
+    ("配笔记本电脑12台和投影仪2台", ["12台", "2台"]),
+    ("分两批办班、共120人次", ["120人次"]),
+    ("印折页5000份", ["5000份"]),
+])
+def test_every_typed_count_lands_in_the_draft(description, expected):
+    from assistant.drafting.extra_rows import place_facts
+
+    brief = ProjectBrief(name="专项工作经费", budget=10, year=2025, description=description)
+    table = PrecedentDrafter(finder=_nothing, use_library=False).draft(brief)
+    lines = place_facts(table, brief)
+    values = [r.value for r in table.indicators]
+    for text in expected:
+        assert any(text in v for v in values), (text, values)
+    assert lines and all("「" in line for line in lines)
+    assert place_facts(table, brief) == []  # placed once
