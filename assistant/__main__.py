@@ -76,13 +76,14 @@ def cmd_search(args) -> int:
 
 
 def cmd_suggest(args) -> int:
+    from assistant.chat.tables import suggestion_answer
     from assistant.drafting.suggest import suggest
 
     result = suggest(args.text)
     if args.json:
         _print_json(result.model_dump(mode="json"))
     else:
-        print(result.render())
+        print(suggestion_answer(result))
     return 0
 
 
@@ -101,6 +102,23 @@ def cmd_draft(args) -> int:
         from assistant.chat.render import table_markdown
 
         print(table_markdown(table))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    """One message per line on stdin, one JSON object per reply on stdout: conversations as scripts."""
+    from assistant.chat.session import ChatSession
+
+    session = ChatSession()
+    for line in sys.stdin:
+        message = line.rstrip("\n")
+        if not message.strip():
+            continue
+        reply = session.turn(message)
+        table = session.state.table
+        print(json.dumps({"reply": reply.text, "intent": reply.action,
+                          "table": table.model_dump(mode="json") if table else None}, ensure_ascii=False),
+              flush=True)
     return 0
 
 
@@ -185,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("text")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_suggest)
+
+    s = sub.add_parser("chat", help="对话：每行一条消息（标准输入），每条回复输出一行 JSON")
+    s.set_defaults(func=cmd_chat)
 
     s = sub.add_parser("draft", help="起草绩效目标表")
     s.add_argument("--name", required=True)
