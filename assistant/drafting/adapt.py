@@ -6,6 +6,7 @@ come from numbers the user wrote, else the precedents' value is proposed and mar
 """
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import Counter
@@ -129,7 +130,14 @@ def _fmt(p: ParsedValue) -> str:
 def cost_ceiling(budget: float | None) -> Fitted:
     if budget is None:
         return Fitted(value="", needs_input=True, question="项目预算是多少万元？成本指标的上限取自预算。")
-    return Fitted(value=f"≤{format_number(round(budget, 2))}万元")
+    return Fitted(value=f"≤{budget_text(budget)}万元")
+
+
+def budget_text(budget: float) -> str:
+    """The budget as a ceiling writes it: never rounded up (24.998万元 is ≤24.998万元, not ≤25万元),
+    two decimals where that loses nothing."""
+    cents = math.floor(budget * 100 + 1e-9) / 100
+    return format_number(cents if abs(cents - budget) < 1e-9 else round(budget, 4))
 
 
 def unit_cost(values: list[str], precedents_text: str, name: str) -> Fitted:

@@ -7,6 +7,7 @@ corpus give the same table. What it shares with the LLM drafter is in frame.py.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -24,7 +25,9 @@ from assistant.drafting.frame import (
     make_indicator,
     midterm_goals,
 )
+from assistant.drafting.brief_reader import read
 from assistant.drafting.library import apply_library
+from assistant.drafting.outcomes import outcome_rows
 from assistant.drafting.precedents import (
     BENEFIT_LEVEL2,
     Cluster,
@@ -34,6 +37,7 @@ from assistant.drafting.precedents import (
     find_candidates,
 )
 from assistant.review.check import is_input_measure
+from assistant.review.rules_grammar import is_well_formed
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import Variant, classify_basis, place_all
 from assistant.text import name_similarity
@@ -62,12 +66,14 @@ class PrecedentDrafter:
         brief = prepared_brief(brief)
         matches, clusters = self.clusters(brief)
         table = empty_table(brief)
+        reading = read(brief.name, brief.description)
         rows = self._pick(clusters, brief)
         if self.use_library:
             # the common-indicator library fits names and values to the user's own objects and
             # covers project types the corpus has never seen (corpus/library/)
-            rows = apply_library(rows, brief)
-        table.indicators = [row for row in rows if row is not None]
+            rows = apply_library(rows, brief, reading)
+        rows = with_outcomes([row for row in rows if row is not None], outcome_rows(reading.outcomes, brief.name))
+        table.indicators = well_formed(rows, brief)
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
         place_all(table.indicators, self.variant)
@@ -138,6 +144,50 @@ class PrecedentDrafter:
         fitted = _fit(c, values, brief, _precedent_text(c))
         basis, note = _basis(c)
         return make_indicator(c.level2, c.name, fitted, basis, note, precedents)
+
+
+def with_outcomes(rows: list[Indicator], outcomes: list[Indicator]) -> list[Indicator]:
+    """The brief's own outcome rows first among the 效益 rows, replacing the rows they say again and
+    then the last-ranked ones, so the 效益 rows stay within MAX_BENEFIT."""
+    if not outcomes:
+        return rows
+    benefit = [r for r in rows if r.level2 in BENEFIT_LEVEL2]
+    others = [r for r in benefit if not any(name_similarity(r.name, o.name) >= 0.5 for o in outcomes)]
+    keep = others[: max(0, MAX_BENEFIT - len(outcomes))]
+    out, placed = [], False
+    for row in rows:
+        if row.level2 in BENEFIT_LEVEL2:
+            if not placed:
+                out += outcomes
+                placed = True
+            if row in keep:
+                out.append(row)
+        else:
+            out.append(row)
+    if not placed:  # no 效益 row before: before 满意度, where the tree puts them
+        at = next((i for i, r in enumerate(out) if r.level2 is Level2.SATISFACTION), len(out))
+        out[at:at] = outcomes
+    return out
+
+
+def well_formed(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:
+    """Rows whose names read as object + measure (rules_grammar); a 二级 left empty gets its generic row."""
+    for row in rows:
+        if not is_well_formed(row.name) and is_well_formed(fixed := _repaired(row.name)):
+            row.name = fixed  # a precedent's "2023年度培训人次" is 培训人次 in this year's table
+    kept = [r for r in rows if is_well_formed(r.name)]
+    for row in rows:
+        if row not in kept and not any(k.level2 is row.level2 for k in kept):
+            filler = generic_row(row.level2, brief, [k.name for k in kept])
+            if filler is not None and is_well_formed(filler.name):
+                kept.insert(rows.index(row), filler)
+    return kept
+
+
+def _repaired(name: str) -> str:
+    """A precedent's name without what does not belong in a name: a year, a bracketed note, a value."""
+    s = re.sub(r"[（(][^）)]*[）)]|(?<!\d)(?:19|20)\d{2}(?:年度?)?(?!\d)", "", name or "")
+    return re.split(r"[≥≤＞＜<>=＝]|不低于|不少于|不超过", s)[0].strip(" ：:，,")
 
 
 def _trim(rows: list[Indicator], limit: int) -> list[Indicator]:

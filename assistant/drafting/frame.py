@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from assistant.drafting.adapt import DEFAULT_BASIS, RATE_UNITS, Fitted
+from assistant.drafting.adapt import DEFAULT_BASIS, RATE_UNITS, Fitted, budget_text
 from assistant.drafting.brief import trim_text
 from assistant.drafting.precedents import BENEFIT_LEVEL2
 from assistant.schema import Basis, Funds, Indicator, Level1, Level2, ProjectBrief, Precedent, TargetTable
@@ -33,11 +33,12 @@ def short_name(name: str) -> str:
     """The project's object without the budget-line suffix: 房屋租赁费 → 房屋租赁, 物业管理经费 → 物业管理.
 
     One rule for the drafted and the added rows (the chat's copy kept 费: 房屋租赁费任务完成数量)."""
-    s = (name or "").strip()
-    for suffix in ("项目", "经费", "资金", "费用", "费"):
+    s = re.sub(r"[（(][^）)]*[）)]|\s+", "", name or "")
+    s = re.sub(r"^(?:19|20)\d{2}年度?", "", s)  # the year is the table's (rules_grammar)
+    for suffix in ("项目", "专项资金", "经费", "资金", "费用", "费"):
         if s.endswith(suffix) and len(s) > len(suffix) + 1:
             s = s[: -len(suffix)]
-    return s
+    return s if len(s) <= 12 else "项目"  # a sentence-long name would make every generic name one
 
 
 def cost_name(project: str) -> str:
@@ -99,7 +100,7 @@ def generic_row(level2: Level2, brief: ProjectBrief, existing: list[str] = ()) -
             continue
         if "{budget}" in value_t and brief.budget is None:
             continue
-        value = value_t.format(year=brief.year or "当", budget=format_number(round(brief.budget or 0, 2)))
+        value = value_t.format(year=brief.year or "当", budget=budget_text(brief.budget or 0))
         row = plain_row(level2, name, value)
         if level2 in _ASK_NUMBER:
             row.needs_input, row.question = True, f"「{name}」是多少？请按项目实际填写（如次数、人数、数量）。"
@@ -155,7 +156,7 @@ def annual_goals(table: TargetTable, brief: ProjectBrief) -> list[str]:
         goals.append("完成" + "，".join(_phrase(r) for r in outputs) + "。")
     costs = by(*COST_LEVEL2)
     if costs and table.budget is not None:  # name the cost row, so the goal is visibly measured by it
-        goals.append(f"{costs[0].name}控制在{format_number(round(table.budget, 2))}万元以内。")
+        goals.append(f"{costs[0].name}控制在{budget_text(table.budget)}万元以内。")
     effects = by(*BENEFIT_LEVEL2) + by(Level2.SATISFACTION)
     if effects:
         goals.append("实现" + "，".join(_phrase(r) for r in effects) + "。")

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from assistant.drafting.brief_facts import BriefFacts, detect_types, read_brief
+from assistant.drafting.brief_reader import Action, Reading, read
 from assistant.drafting.library_patterns import (
     ALWAYS,
     CEILING,
@@ -55,6 +56,29 @@ def types_for(name: str, description: str | None, library: dict[str, ProjectType
     found = detect_types(name, description, triggers, verbs, umbrella)
     best = found[0][1] if found else 0
     return [(library[k], score >= PRIMARY_SHARE * best) for k, score in found]
+
+
+# The library type that carries an action's usual indicators, and the types it rules out: a service
+# bought is not a purchase of the vehicles that perform it (雾炮车降尘抑尘服务 has no 车辆验收合格率).
+_ACTION_TYPES: dict[Action, tuple[str | None, tuple[str, ...]]] = {
+    Action.SERVICE: ("outsourcing", ("purchase",)),
+    Action.SUBSIDY: ("subsidy", ("purchase", "lease")),  # a rent subsidy is not a lease
+    Action.BUILD: (None, ("outsourcing",)),  # works on a canteen building are not a catering contract
+}
+# Services with a type of their own (运维, 热线, 物业, 审计 …) keep it; outsourcing is the fallback.
+_FALLBACK_ONLY = {Action.SERVICE}
+
+
+def by_action(kinds: list[tuple[ProjectType, bool]], action: Action | None,
+              library: dict[str, ProjectType]) -> list[tuple[ProjectType, bool]]:
+    """The detected types, corrected by what the brief says the money does."""
+    if action not in _ACTION_TYPES:
+        return kinds
+    own, ruled_out = _ACTION_TYPES[action]
+    kept = [(k, main) for k, main in kinds if k.id not in ruled_out]
+    if own is None or own not in library or (action in _FALLBACK_ONLY and kept):
+        return kept
+    return [(library[own], True)] + [(k, main) for k, main in kept if k.id != own]
 
 
 @lru_cache(maxsize=512)
@@ -123,7 +147,7 @@ class Relevance:
 
 # --- merging with the precedent rows ------------------------------------------------------------------
 
-def apply_library(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:
+def apply_library(rows: list[Indicator], brief: ProjectBrief, reading: Reading | None = None) -> list[Indicator]:
     """Merge library rows fitted to the brief with the rows the drafter took from precedents.
 
     ``rows`` are not changed (copies are merged); each row's own precedents name their projects,
@@ -131,8 +155,9 @@ def apply_library(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]
     """
     library = load_library()
     facts = read_brief(brief.name, brief.description)
-    kinds = types_for(brief.name, brief.description, library, facts)
-    fill = Fill(brief=brief, facts=facts, used=set())
+    reading = reading or read(brief.name, brief.description)
+    kinds = by_action(types_for(brief.name, brief.description, library, facts), reading.action, library)
+    fill = Fill(brief=brief, facts=facts, used=set(), subject=reading.object)
     # generic.yaml last: with a type recognised it only names the quantities no type claimed
     lib = library_rows([k for k, _ in kinds] + [library["generic"]], fill, {k.id for k, main in kinds if not main})
     if kinds:
@@ -162,7 +187,7 @@ def _group(level2: Level2 | None) -> Level2 | str | None:
 def _merge(rows: list[Indicator], lib: list[Indicator], relevance: Relevance) -> list[Indicator]:
     rows = [r.model_copy(deep=True) for r in rows]
     if not relevance.typed:
-        return _merge_untyped(rows, lib)
+        return _merge_untyped(rows, lib, relevance)
     _fit_ceiling(rows, lib, relevance)
     lib = [r for r in lib if CEILING not in r.inferred]
     main = [r for r in rows if "generic" not in r.inferred and relevance(r) == 2]
@@ -178,22 +203,24 @@ def _merge(rows: list[Indicator], lib: list[Indicator], relevance: Relevance) ->
     return out
 
 
-def _merge_untyped(rows: list[Indicator], lib: list[Indicator]) -> list[Indicator]:
-    """No type recognised: the drafter's rows stay as they are; the quantities the user wrote come
+def _merge_untyped(rows: list[Indicator], lib: list[Indicator], relevance: Relevance) -> list[Indicator]:
+    """No type recognised: the drafter's rows that speak of the brief's subject stay (a housing-fund
+    centre's 提取业务办结效率 says nothing about a 文明城市创建 budget); the quantities the user wrote come
     first under 数量指标, and library rows replace the drafter's generic fillers."""
     own = [r for r in lib if FROM_BRIEF in r.inferred and r.level2 is Level2.QUANTITY]
     out: list[Indicator] = []
     for group in dict.fromkeys(_group(r.level2) for r in rows):
         drafted = [r for r in rows if _group(r.level2) == group]
-        real = [r for r in drafted if "generic" not in r.inferred]
+        real = [r for r in drafted if "generic" not in r.inferred
+                and (group in (None, Level2.COST) or relevance.on_subject(r))]
         if group is Level2.QUANTITY and own:
             kept = [r for r in real if not any(_duplicate(r, o) for o in own)]
             out += own[: CAPS[group]] + kept[: max(0, CAPS[group] - len(own))]
         elif real or group is None:
-            out += drafted
+            out += real if group is not None else drafted
         else:
             fillers = [r for r in lib if _group(r.level2) == group and FROM_BRIEF not in r.inferred]
-            out += fillers[:1] or drafted
+            out += fillers[:1] or [r for r in drafted if "generic" in r.inferred] or drafted[:1]
     return out
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assistant.drafting.adapt import budget_text
 from assistant.drafting.brief_facts import UNIT_CLASSES, BriefFacts, Quantity, quantity_value
 from assistant.config import get_settings
 from assistant.errors import AssistantError
+from assistant.review.rules_grammar import is_well_formed
 from assistant.schema import Basis, Indicator, Level1, Level2, Precedent, ProjectBrief
 from assistant.taxonomy import level1_of
 from assistant.values import format_number, parse_value
@@ -28,6 +30,8 @@ DERIVATIONS = {"quantity", "deadline", "duration", "unit_cost", "budget"}
 COST = (Level2.COST, Level2.ECONOMIC_COST)
 # working marks on rows, removed before apply_library returns
 FROM_BRIEF, CEILING, SECONDARY, ALWAYS = "from_brief", "ceiling", "secondary", "always"
+# An object that already ends in a count measure is a whole indicator name (开设课程数量, 培训人次).
+_MEASURED = re.compile(r"(?:数量|人次|次数|人数|户数|批次|个数|场次|课时)$")
 MAX_OBJECT = 10  # a longer object is a phrase, not a name part: fall back to the type's word
 
 
@@ -174,6 +178,7 @@ class Fill:
     brief: ProjectBrief
     facts: BriefFacts
     used: set[int]
+    subject: str | None = None  # the object the brief's name states (brief_reader): 七氟丙烷灭火装置, 雾炮车降尘抑尘服务
     objects: dict[str, str] = field(default_factory=dict)  # type id → the object its quantities counted
     owners: dict[str, str] = field(default_factory=dict)  # verb → the first recognised type it triggers
 
@@ -218,6 +223,10 @@ def _slots(kind: ProjectType, pattern: Pattern, fill: Fill) -> dict[str, str]:
     slots = {k: _pick_word(v, fill) for k, v in kind.slots.items()}
     if kind.id in fill.objects and not _mentions(kind.slots.get("标的"), fill):
         slots["标的"] = fill.objects[kind.id]  # "8部电梯" → 电梯完好率, not 设施设备完好率
+    elif fill.subject and isinstance(kind.slots.get("标的"), list) and not _mentions(kind.slots["标的"], fill):
+        slots["标的"] = fill.subject  # the preparer's own noun (消防设备), not the type's generic 设备
+    if fill.subject and isinstance(kind.slots.get("服务"), list) and not _mentions(kind.slots["服务"], fill):
+        slots["服务"] = fill.subject.removesuffix("服务")  # 雾炮车降尘抑尘服务考核合格率, not 餐饮服务…
     slots.update(pattern.slots)
     slots.setdefault("标的", "")
     slots.setdefault("动作", "")
@@ -259,7 +268,7 @@ def _instantiate(kind: ProjectType, pattern: Pattern, fill: Fill) -> list[Indica
         found = _unit_cost(pattern, fill)
         derived, slots["单位"] = found or (None, "")
     elif pattern.derive == "budget":
-        value = f"≤{format_number(round(fill.brief.budget, 2))}万元" if fill.brief.budget else ""
+        value = f"≤{budget_text(fill.brief.budget)}万元" if fill.brief.budget else ""
         question = None if value else "项目预算是多少万元？成本指标的上限取自预算。"
     if derived is None and (pattern.optional or pattern.derive == "unit_cost"):
         return []
@@ -291,6 +300,8 @@ def _quantity_rows(kind: ProjectType, pattern: Pattern, fill: Fill, slots: dict[
             if len(obj) <= 6 and filled["标的"]:
                 fill.objects.setdefault(kind.id, obj)
         row = _row(kind, pattern, filled, value, question)
+        if obj and _MEASURED.search(obj) and len(obj) <= MAX_OBJECT and pattern.level2 is Level2.QUANTITY:
+            row.name = obj  # "开设课程数量220门": the preparer named the measure already
         row.inferred.append(FROM_BRIEF)
         rows.append(row)
     if rows or pattern.optional:
@@ -303,11 +314,20 @@ def _quantity_rows(kind: ProjectType, pattern: Pattern, fill: Fill, slots: dict[
 def _row(kind: ProjectType, pattern: Pattern, slots: dict[str, str], value: str, question: str | None,
          needs_input: bool = False) -> Indicator:
     name = _name(pattern, slots)
+    if not is_well_formed(name):
+        # a slot filled from the brief made a garbled name ("次培训期数"): the type's own words instead
+        plain = {**slots, **{k: _default_word(kind.slots.get(k, "")) for k in ("标的", "服务")},
+                 "动作": _default_word(kind.slots.get("动作", "")), "频次": ""}
+        name = _name(pattern, plain)
     cite = Precedent(kind="library", project=f"共性指标库·{kind.label}", name=pattern.name, value=pattern.value,
                      basis=pattern.note, source=f"corpus/library/{kind.file}", line=pattern.line)
     return Indicator(level1=level1_of(pattern.level2), level2=pattern.level2, name=name, value=value,
                      basis=pattern.basis, basis_note=pattern.note, explanation=_tidy(pattern.explain.format_map(slots)),
                      needs_input=needs_input or question is not None, question=question, precedents=[cite])
+
+
+def _default_word(words: str | list[str]) -> str:
+    return words if isinstance(words, str) else (words[0] if words else "")
 
 
 def _name(pattern: Pattern, slots: dict[str, str]) -> str:

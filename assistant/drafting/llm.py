@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from assistant.review.check import check_table
 from assistant.config import REPO_ROOT, Settings, get_settings
 from assistant.drafting.frame import NEEDS_INPUT_NOTICE, Drafter, annual_goals, fill_midterm, midterm_goals
+from assistant.drafting.adapt import budget_text
 from assistant.errors import AssistantError
 from assistant.text import name_similarity, normalize_name
 from assistant.schema import Basis, Indicator, Level1, Level2, ProjectBrief, Severity, TargetTable
@@ -135,7 +136,7 @@ def draft_messages(brief: ProjectBrief, baseline: TargetTable, variant: Variant,
         "output": _output_phrase(method),
         "year": f"{brief.year}年" if brief.year else "未填写",
         "year_example": str(brief.year or "当"),
-        "budget": f"{format_number(round(brief.budget, 2))}万元" if brief.budget is not None else "未填写",
+        "budget": f"{budget_text(brief.budget)}万元" if brief.budget is not None else "未填写",
         "period": f"{brief.period_years}年",
         "period_span": (f"{start}年" if start == end else f"{start}—{end}年") if start else "项目年度",
         "tree": _tree(variant),

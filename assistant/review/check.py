@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 # the rule modules register their rules on import
-from assistant.review import rules_cost, rules_names, rules_structure, rules_values  # noqa: F401
+from assistant.review import rules_cost, rules_grammar, rules_names, rules_structure, rules_values  # noqa: F401
 from assistant.review.registry import RULES, Context, Rule
 from assistant.review.rules_names import is_input_measure
 from assistant.schema import Finding, Severity, TargetTable

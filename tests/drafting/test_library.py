@@ -245,7 +245,8 @@ def test_unseen_drafts_are_complete_and_valid(drafter, case):
     table = drafter.draft(brief(case["name"], case["description"], case["budget"], case["year"]))
     findings = check_table(table)
     assert [f.message for f in findings if f.severity is Severity.ERROR] == []
-    assert 7 <= len(table.indicators) <= 15
+    # 6: a brief that names nothing (其他专项经费) keeps only the standard tree, no unrelated precedents
+    assert 6 <= len(table.indicators) <= 15
     per_level2: dict = {}
     for ind in table.indicators:
         per_level2[ind.level2] = per_level2.get(ind.level2, 0) + 1
@@ -336,12 +337,16 @@ def test_a_completion_rate_beside_a_single_dated_timeliness_row():
     assert not {"always"} & {m for i in bought.indicators for m in i.inferred}
 
 
-def test_a_brief_with_no_recognisable_type_keeps_the_drafters_rows(drafter, corpus_only):
+def test_a_brief_with_no_recognisable_type_keeps_only_precedents_on_its_subject(drafter, corpus_only):
+    """Issue 12: rows of unrelated precedents (a housing-fund centre's 寄发文书) are not offered to a
+    brief that names nothing they measure; the standard tree stays complete."""
     b = brief("其他专项经费", "用于单位其他专项工作支出。", budget=10)
     assert types_for(b.name, b.description) == []
     on, off = drafter.draft(b), corpus_only.draft(b)
-    kept = [i.name for i in off.indicators if "generic" not in i.inferred]
-    assert [i.name for i in on.indicators if i.name in kept] == kept
+    unrelated = [i.name for i in off.indicators if "generic" not in i.inferred and i.level2 is Level2.QUANTITY]
+    assert unrelated and not set(unrelated) & {i.name for i in on.indicators}
+    assert {i.level2 for i in on.indicators} >= {Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS, Level2.COST,
+                                                 Level2.SATISFACTION}
     assert not [f for f in check_table(on) if f.severity is Severity.ERROR]
 
 
