@@ -27,9 +27,10 @@ _PURPOSE = re.compile(r"(?:主要用于|资金用途|项目用途|用途|用来|
 _BUDGET_WORD = re.compile(r"(?:预算|budget)(?:金额|资金|总额|数)?\s*(?:为|是|:|约|共|大概|大约)*\s*", re.I)
 # "50w" / "50W" is how many type 50万 on a phone; a bare year standing as its own clause ("…，2025，…").
 _WAN = re.compile(r"(?<=\d)\s*[wW](?![a-zA-Z])")
-_BARE_YEAR = re.compile(r"(?:^|[,，;；。\s])((?:19|20)\d{2})(?=$|[,，;；。\s])")
+_BARE_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,%]|\s*(?:万|元|千|亿|个|人|次|份|台|条|页|平|米|笔|户|件|套))")
 # Words that open a message without being part of it: "好的，那帮我起草…", "对了先起草…".
-_OPENING = re.compile(r"^(?:(?:好的|好吧|好|行|嗯+|ok|OK|那么|那就|那|对了|另外|然后|还有|先|再)[,，\s]*)+")
+_OPENING = re.compile(r"^(?:(?:好的|好吧|好|行|嗯+|ok|OK|那么|那就|那|对了|对|另外|然后|还有|等一下|等下|等等|"
+                      r"先弄另一个|先做另一个|另一个|换一个|先|再)[,，\s]*)+")
 _YEAR_WORD = re.compile(r"(?:年度|年份)\s*(?:为|是|:)?\s*((?:19|20)\d{2})(?!\d)")
 _PERIOD_WORD = re.compile(rf"为期\s*(\d+|[{CN}])\s*年")
 _NAME_WORD = re.compile(r"(?:项目名称|项目名|名称)\s*(?:是|为|叫|:)?\s*(?P<name>[^,，;；。!！?？\n\s]+)|项目叫(?P<name2>[^,，;；。!！?？\n\s]+)")
@@ -102,6 +103,15 @@ def _budget(s: str) -> float | None:
     return find_budget(s)
 
 
+def find_year_in(s: str) -> int | None:
+    """A year a message names ("2023年的", "那中卫2024的"), None when it names none or an absurd one."""
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", s)
+    try:
+        return parse_year(m.group(1)) if m else None
+    except BriefError:
+        return None
+
+
 def _year(s: str) -> int | None:
     m = _YEAR_WORD.search(s)
     if m:
@@ -122,8 +132,8 @@ def _period_word(s: str) -> int | None:
 
 def leading_name(s: str) -> str | None:
     """"租赁费，预算60万，2025年": a first clause with no number or brief word is the project's name."""
-    clauses = [c for c in re.split(DELIM, s) if c]
-    if len(clauses) < 2 or re.search(r"预算|金额|年|用于|用途|期|万|元|\d", clauses[0]):
+    clauses = [c for c in re.split(DELIM, _OPENING.sub("", s)) if c]
+    if len(clauses) < 2 or re.search(r"预算|金额|[\d一二三四五六七八九十]年|年度|用于|用途|项目期|万元|元$|\d", clauses[0]):
         return None
     if clauses[0].isascii():  # "budget 50万": an English word, not a project's name
         return None

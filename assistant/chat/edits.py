@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 from assistant.drafting.frame import annual_goals, midterm_goals
 from assistant.errors import AssistantError
-from assistant.chat.intents import level2_word, row_number
-from assistant.chat.phrases import FOCUS_WORDS
+from assistant.chat.intents import ALL_ROWS, level2_word, row_number
+from assistant.chat.phrases import FOCUS_WORDS, JUST_ADDED, LEVEL1_WORDS, LOOSE_SUFFIX
 from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import Funds, Indicator, ProjectBrief, TargetTable
-from assistant.taxonomy import COST_LEVEL2, classify_basis, is_cost, tree_order
+from assistant.taxonomy import COST_LEVEL2, classify_basis, infer_level2, is_cost, tree_order
 from assistant.values import ValueKind, format_number, parse_value
 
 FIELD_LABEL = {"value": "指标值", "midterm": "中期指标值", "basis": "指标值确定依据", "name": "指标名称",
@@ -37,6 +37,11 @@ def resolve_rows(table: TargetTable, target: str | None, focus: int | None) -> l
     rows = table.indicators
     if not rows:
         raise AssistantError("表中还没有指标。")
+    if target == ALL_ROWS:
+        return list(range(len(rows)))
+    target = LOOSE_SUFFIX.sub("", (target or "").strip()) if target else target
+    if target and JUST_ADDED.fullmatch(target):
+        target = None  # "刚才加的那个": the focused row
     if not target or FOCUS_WORDS.match(target):
         if focus is not None and 0 <= focus < len(rows):
             return [focus]
@@ -58,9 +63,18 @@ def resolve_rows(table: TargetTable, target: str | None, focus: int | None) -> l
         hits = [i for i, r in enumerate(rows) if same(r.level2)]
         if hits:
             return hits
+    level1 = LEVEL1_WORDS.get(target.removesuffix("指标"))
+    if level1 is not None:  # "效益那块": every row of the 一级
+        hits = [i for i, r in enumerate(rows) if r.level1 is level1]
+        if hits:
+            return hits
     score, best = max((name_similarity(target, r.name), i) for i, r in enumerate(rows))
     if score >= 0.5:
         return [best]
+    implied = infer_level2(target)  # "印刷质量合格绿": the one 质量 row there is
+    same = [i for i, r in enumerate(rows) if implied is not None and r.level2 is implied]
+    if len(same) == 1:
+        return same
     listing = "；".join(f"{i + 1}. {r.name}" for i, r in enumerate(rows))
     raise AssistantError(f"没有找到「{target}」对应的指标。当前指标：{listing}")
 

@@ -27,7 +27,9 @@ QUESTION = re.compile(
     r"怎么填|如何填|填什么|填啥|怎么写|如何写|写什么|写啥|写多少|定多少|设多少|填多少|多少合适|"
     r"怎么选|选什么|怎么定|如何定|怎么设|怎么搭|有哪几|哪几个|能不能|可以吗|行吗|可不可以|要不要|"
     r"为什么.{0,6}(?:退回|不通过|被退)|不会写|搞不懂|不懂|不明白|解释一下|讲一下|说一下|介绍一下|"
-    r"(?:可以|能|能否|是否|要不|需要|必须|应该|算).{0,10}(?:吗|么|嘛)"
+    r"(?:可以|能|能否|是否|要不|需要|必须|应该|算).{0,10}(?:吗|么|嘛)|"
+    r"有哪些|哪些|几级|几个|几类|几种|选哪|哪个|哪一类|哪类|是个啥|是个什么|干啥用|干什么用|写点啥|写点什么|填点啥|"
+    r"是不是|是否|还是|呢[?？]?$|[?？]$"
 )
 
 
@@ -72,32 +74,63 @@ def load_guide(path: Path | None = None) -> Guide:
     return guide
 
 
-def asked_topic(text: str, guide: Guide | None = None) -> Topic | None:
-    """The topic a question names, when the message is a question about a concept (fast path).
+def asked_topic(text: str, guide: Guide | None = None, *, question: bool = True) -> Topic | None:
+    """The topic a question names, when the message is a question about a concept (fast path;
+    ``question`` False when the caller already knows it is one).
 
     The longest term wins ("产出和效益" over "效益"), so a comparison reaches the comparison topic."""
-    if not QUESTION.search(text):
+    if question and not QUESTION.search(text):
         return None
     guide = guide or load_guide()
-    found = [(len(term), t) for t in guide.topics for term in t.terms if term in text]
-    return max(found, key=lambda x: x[0])[1] if found else None
+    # the longest term, then the one asked about last ("评审是不是不喜欢定性的" asks about 定性)
+    found = [(len(term), text.rfind(term), t) for t in guide.topics for term in t.terms if term in text]
+    if not found:  # one mistyped character in a longer term: 成夲指标, 绩效目表
+        found = [(len(term), at, t) for t in guide.topics for term in t.terms if len(term) >= 4
+                 for at in [_near(term, text)] if at >= 0]
+    return max(found, key=lambda x: (x[0], x[1]))[2] if found else None
+
+
+def _near(term: str, text: str) -> int:
+    """Where ``text`` holds ``term`` with one character different (-1 if nowhere)."""
+    n = len(term)
+    for at in range(len(text) - n + 1):
+        diff = [k for k, (a, b) in enumerate(zip(term, text[at:at + n])) if a != b]
+        if len(diff) == 1 and diff[0] > 0:  # not the first: 绩效指标 is not 时效指标
+            return at
+    return -1
 
 
 def answer(topic: Topic, guide: Guide | None = None) -> str:
     guide = guide or load_guide()
     lines = [f"**{topic.title}**", topic.answer.strip(),
              "出处：" + "；".join(guide.sources[s] for s in topic.sources)]
-    example = corpus_example(topic.example)
-    if example is not None:
-        basis = f"，依据：{example.basis_note}" if example.basis_note else ""
-        lines.append(f"语料中的例子：{example.city}{example.year or ''}《{example.project}》"
-                     f"——{example.name} {example.value}{basis}")
+    examples = corpus_examples(topic.example, 1)
+    if examples:
+        lines.append("语料中的例子：" + _example_line(examples[0]))
     return "\n\n".join(lines)
 
 
+def more_examples(topic: Topic, n: int = 4) -> str:
+    """"举个例子": several real rows for the topic last explained."""
+    rows = corpus_examples(topic.example, n)
+    if not rows:
+        return f"语料中暂时没有“{topic.title}”的例子。"
+    return f"“{topic.title}”在语料中的例子：\n" + "\n".join(f"- {_example_line(r)}" for r in rows)
+
+
+def _example_line(row: IndicatorRecord) -> str:
+    basis = f"，依据：{row.basis_note}" if row.basis_note else ""
+    return f"{row.city}{row.year or ''}《{row.project}》——{row.name} {row.value}{basis}"
+
+
 def corpus_example(spec: Example) -> IndicatorRecord | None:
-    """A real row that shows the concept: of the 二级 (or basis, or wording) asked for, with a value,
-    a 依据 when one exists and a short name; the same row every time."""
+    rows = corpus_examples(spec, 1)
+    return rows[0] if rows else None
+
+
+def corpus_examples(spec: Example, n: int) -> list[IndicatorRecord]:
+    """Real rows that show the concept: of the 二级 (or basis, or wording) asked for, with a value,
+    a 依据 when one exists and a short name; the same rows every time, one per project."""
     level2 = normalize_level2(spec.level2) if spec.level2 else None
     rows = [r for r in iter_records()
             if r.value and len(r.name) <= 14
@@ -105,4 +138,9 @@ def corpus_example(spec: Example) -> IndicatorRecord | None:
             and (spec.basis is None or (r.basis is not None and r.basis.value == spec.basis))
             and (spec.name_contains is None or spec.name_contains in r.name)]
     rows.sort(key=lambda r: (r.basis_note is None, "*" in r.value, len(r.name), r.source, r.line or 0))
-    return rows[0] if rows else None
+    out, seen = [], set()
+    for r in rows:
+        if (r.source, r.project) not in seen:
+            seen.add((r.source, r.project))
+            out.append(r)
+    return out[:n]

@@ -36,6 +36,7 @@ from assistant.chat.phrases import (
     POLITE,
     REVISE,
     REVISE_VERB_FIRST,
+    REVISE_WRITE,
     ROW_REF,
     ROW_WORDS,
     SUGGEST,
@@ -128,13 +129,17 @@ def _add(s: str) -> Intent | None:
 
 
 def _revise(s: str) -> Intent | None:
-    m = REVISE.match(s) or REVISE_VERB_FIRST.match(s)
+    m = REVISE.match(s) or REVISE_VERB_FIRST.match(s) or REVISE_WRITE.match(s)
     if not m:
         return None
     target, new = m.group("target").strip(), m.group("new").strip().rstrip("。.!！;；")
+    every = bool(re.search(r"(?:都|全部|均|统一)$|^(?:所有|全部)", target))
     target = re.sub(r"(?:都|全部|均|统一)$", "", re.sub(r"^(?:所有|全部)(?:的)?", "", target)).strip()
     if not target or not new:
         return None
+    for kind, pattern in FIELD_SUFFIXES:  # "依据都改成年度计划", "值改成3000份": a field, no row named
+        if re.fullmatch(pattern.replace("(?:的)?", ""), target):
+            return Intent("revise", s, target=ALL_ROWS if every else None, field=kind, new=new)
     for kind, pattern in BRIEF_TARGETS:
         if re.fullmatch(pattern, target):
             return Intent("revise", s, target=target, field=kind, new=new)
@@ -147,9 +152,17 @@ def _revise(s: str) -> Intent | None:
     return Intent("revise", s, target=_strip_row_words(target), field=kind, new=new)
 
 
+ALL_ROWS = "全部指标"
+
+
+def about_a_row(s: str) -> bool:
+    """A question about one row of the draft ("第3个指标的依据是什么", "这个为什么是90%"): an explanation."""
+    return bool(ROW_REF.search(s) or ROW_WORDS.search(s)
+                or (EXPLAIN.search(s) and re.search(r"\S的(?:依据|出处|来源|先例)", s)))
+
+
 def _concept(s: str) -> Intent | None:
-    # a question about one row of the draft ("第3个指标的依据是什么", "这个为什么是90%") is an explanation
-    if ROW_REF.search(s) or ROW_WORDS.search(s) or (EXPLAIN.search(s) and re.search(r"\S的(?:依据|出处|来源|先例)", s)):
+    if about_a_row(s):
         return None
     topic = asked_topic(s)
     return Intent("concept", s, topic=topic.id) if topic else None

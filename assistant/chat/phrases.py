@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.schema import Level2
+from assistant.schema import Level1, Level2
 from assistant.values import clean
 
 CN = "零〇一二两三四五六七八九十百"
@@ -14,7 +14,7 @@ TAIL = r"[\s,，.。;；!！?？~～吧吗呢啊呀哈了]*$"
 DELIM = r"[,，;；。!！?？\n\s]+"
 
 DRAFT_WORDS = (r"(?:起草|草拟|拟定|拟一[个份]|编制|编写|撰写|制定|写一[个份]|写个|写份|做一[个份]|做个|做份|"
-                r"生成一[个份]|出一[个份]|来一[个份]|新建)")
+                r"生成一[个份]|出一[个份]|来一[个份]|新建|起一下|起一[个份]|整一[个份]|搞一[个份]|弄一[个份]|帮我弄下?|帮我写|帮我做)")
 # "起草"/"草拟" mean drafting anywhere; the looser verbs only at the start or as the closing request.
 DRAFT_ANYWHERE = re.compile(r"起草|草拟")
 DRAFT_START = re.compile(rf"^{POLITE}{DRAFT_WORDS}")
@@ -29,6 +29,10 @@ REVISE = re.compile(
     rf"^{POLITE}(?:把|将)?(?P<target>.+?)(?:的值|的指标值|指标值|的数值|的目标值|的年度指标值)?\s*"
     r"(?:改为|改成|修改为|修改成|调整为|调整成|调为|调成|设为|设置为|设成|换成|换为|变为|变成|更改为|更新为|改到|"
     r"改(?=[\d≥≤<>=]))\s*(?P<new>.+)$")
+# "完好率写98%", "满意度填不低于91%": 写/填/定 are revisions only when a value follows.
+REVISE_WRITE = re.compile(
+    rf"^{POLITE}(?:把|将)?(?P<target>.+?)(?:的值|的指标值|指标值)?\s*(?:写成|写为|写|填成|填为|填|定为|定成|定|提高到|提到|降到|降为)"
+    r"\s*(?P<new>(?:[\d≥≤<>=]|不低于|不少于|不超过|不高于|大于|小于|至少|约|百分之|[一二三四五六七八九十百]+[%个次人台套份条件]).*)$")
 REVISE_VERB_FIRST = re.compile(
     rf"^{POLITE}(?:修改|更改|调整|更新|设置)(?P<target>.+?)(?:的值|的指标值|指标值)?(?:为|成|到)\s*(?P<new>.+)$")
 EXPLAIN = re.compile(r"为什么|为啥|凭什么|怎么来的|哪来的|(?:依据|出处|来源|先例|根据)(?:是|有)?(?:什么|啥|哪些|呢|\?|$)")
@@ -41,7 +45,10 @@ CONFIRM = re.compile(rf"^{POLITE}(?:好|好的|好啊|可以|行|嗯|嗯嗯|是|
 GREETING = re.compile(r"^(?:你好|您好|hi|hello|嗨|在吗|帮助|help|怎么用|你能做什么|你会什么|能做什么)", re.I)
 
 # Browsing precedents of a place, and comparing places ("广州和张家口比较一下").
-BROWSE = re.compile(r"指标|怎么写|怎么设|怎么填|是怎么|先例|表格?|写法|看看|参考|有哪些|有什么|项目")
+BROWSE = re.compile(r"指标|怎么写|怎么设|怎么填|是怎么|先例|表格?|写法|看看|参考|有哪些|有什么|项目|的呢|呢$|都有吗|有没有")
+# Pointing back at the places last browsed, and asking which places the corpus has.
+THEIR = re.compile(r"他们|他家|她们|那边|该市|这个城市|那个城市|这家|那家|这个地方|那个地方|人家")
+WHICH_PLACES = re.compile(r"(?:哪些|哪几个|什么|几个)(?:城市|地方|地市|单位)|(?:城市|地方)有哪些")
 COMPARE = re.compile(r"比较|对比|比一比|比一下|比比|有(?:什么|啥)(?:不同|区别|差别)|区别|差别|不一样|放一起")
 ROW_REF = re.compile(rf"第\s*(?P<n>\d+|[{CN}]+)\s*(?:个|行|条|项|号)?(?:指标)?")
 ROW_WORDS = re.compile(r"这个指标|该指标|这条|这一?行|这项|那个指标|那条|那一?行|表里|表中|草稿里")
@@ -73,3 +80,15 @@ LEVEL2_WORDS: list[tuple[str, Level2]] = [
 
 def normalize(text: str) -> str:
     return clean(text or "").replace("＂", '"')
+
+THANKS = re.compile(r"^(?:好的?|ok|OK|嗯+|明白了?|懂了|知道了|了解了?|收到|行|可以)?[,，\s]*(?:明白了?|懂了|知道了|收到)?[,，\s]*"
+                    r"(?:谢谢|多谢|感谢|谢啦|谢了|thanks|thx)?[!！。.~～]*$", re.I)
+EXAMPLE = re.compile(r"举个?例|例子|比如说?|示例|样例")
+WHICH_KIND = re.compile(r"(?P<what>.{2,30}?)(?:应该|应当|要|该)?(?:算|属于|归|归到|放到?|放在|填到|填在|写到|写在)"
+                        r"(?:哪个|哪一个|哪类|哪一类|哪种|什么|啥|哪里|哪儿|哪)")
+
+# How a row is pointed at loosely: "满意度那一行", "效益那块", "刚才加的那个".
+LOOSE_SUFFIX = re.compile(r"(?:的)?(?:那一?行|这一?行|那一?条|这一?条|那个|那一?项|这一?项|那块|这块|那部分|那里|那些|那几个)$")
+JUST_ADDED = re.compile(r"(?:刚才|刚刚|刚|最后|上一个|上次)(?:新)?(?:加|添加|增加|补)?(?:的|上的)?(?:那个|那条|那一?行|指标|这个)?")
+LEVEL1_WORDS = {"产出": Level1.OUTPUT, "效益": Level1.BENEFIT, "效果": Level1.BENEFIT, "满意度": Level1.SATISFACTION,
+                "成本": Level1.COST}

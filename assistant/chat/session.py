@@ -9,11 +9,13 @@ the answers in replies.py; this module holds the state and the conversation betw
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from assistant.chat import brief_fields, edits, guide, intents, replies, tables
+from assistant.chat.guide import asked_topic
 from assistant.chat.intents import Intent
-from assistant.chat.phrases import FOCUS_WORDS
+from assistant.chat.phrases import EXAMPLE, FOCUS_WORDS, LEVEL2_WORDS, THANKS, THEIR, WHICH_KIND, WHICH_PLACES
 from assistant.chat.render import findings_markdown
 from assistant.chat.state import Message, Reply, SessionState
 from assistant.chat.understanding import CONCEPT, Understanding, default_understanding, offer
@@ -27,8 +29,8 @@ from assistant.drafting.suggest import suggest
 from assistant.errors import AssistantError
 from assistant.review.check import check_table
 from assistant.schema import BRIEF_HEADER, Finding, Indicator, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import place, variant_of
-from assistant.values import clean
+from assistant.taxonomy import infer_level2, level1_of, normalize_level2, place, variant_of
+from assistant.values import clean, parse_value
 
 __all__ = ["ChatSession", "SessionState"]
 
@@ -128,8 +130,8 @@ class ChatSession:
         intent = intents.parse(message)
         try:
             return self._handle(state, intent)
-        except _NoTable as exc:  # not a fault: say so and offer to draft, nothing has changed
-            return self._reply(state, str(exc), "help")
+        except _NoTable as exc:  # not a fault: a question about a concept, or an offer to draft
+            return self._as_question(state, intent) or self._reply(state, str(exc), "help")
 
     def _handle(self, state: SessionState, intent: Intent) -> Reply:
         if state.pending == "replace":
@@ -142,10 +144,30 @@ class ChatSession:
     def _on_empty(self, state, intent: Intent) -> Reply:
         return self._reply(state, "请输入您的问题或要求。\n" + replies.HELP, "help")
 
+    def _statement(self, state, intent: Intent) -> Reply | None:
+        """"系统可用率要达到99.9%" with a draft open: that row's value, or a new row if none is named so."""
+        if state.table is None:
+            return None
+        name, value = edits.split_name_value(re.sub(r"(?:要求|要达到|需要达到|需达到|应达到|必须达到|要)(?=[\d≥≤<>不])", "", intent.text))
+        if not value or not name or len(name) > 20 or parse_value(value).number is None:
+            return None
+        try:
+            rows = edits.resolve_rows(state.table, name, None)
+        except AssistantError:
+            rows = []
+        if len(rows) == 1:
+            return self._on_revise(state, Intent("revise", intent.text, target=f"第{rows[0] + 1}个", field="value",
+                                                 new=value))
+        return self._on_add(state, Intent("add", intent.text, target=f"{name}{value}"))
+
     def _on_greeting(self, state, intent: Intent) -> Reply:
         return self._reply(state, "您好！我是绩效目标起草助手。\n" + replies.HELP, "help")
 
     def _on_unknown(self, state, intent: Intent) -> Reply:
+        for reader in (self._small_talk, self._browse_again, self._which_kind, self._statement):
+            answered = reader(state, intent)
+            if answered is not None:
+                return answered
         reading = self.understanding.read(intent.text)
         if reading.confident:
             routed = self._route(state, intent, reading.best.label)
@@ -175,21 +197,75 @@ class ChatSession:
 
     def _on_concept(self, state, intent: Intent) -> Reply:
         topic = self.understanding.guide.topic(intent.topic)
+        state.concept = topic.id
         return self._reply(state, guide.answer(topic, self.understanding.guide), "concept")
+
+    def _which_kind(self, state, intent: Intent) -> Reply | None:
+        """"培训了多少人 算哪个": the 二级 its words show, and what that 二级 is."""
+        m = WHICH_KIND.search(intent.text)
+        what = m.group("what").strip(" ，,的") if m else ""
+        level2 = infer_level2(what) if what else None
+        if level2 is None:
+            return None
+        topic = next((t for t in self.understanding.guide.topics
+                      if t.example.level2 and normalize_level2(t.example.level2) is level2), None)
+        lead = f"「{what}」一般算{level1_of(level2).value}下的**{level2.value}**。"
+        if topic is None:
+            return self._reply(state, lead, "concept")
+        state.concept = topic.id
+        return self._reply(state, lead + "\n\n" + guide.answer(topic, self.understanding.guide), "concept")
+
+    def _small_talk(self, state, intent: Intent) -> Reply | None:
+        """Thanks, and "举个例子" after a concept answer."""
+        if THANKS.fullmatch(intent.text) and re.search(r"谢|明白|懂|知道|收到|了解", intent.text):
+            return self._reply(state, "不客气。还可以问我某个指标怎么写，或说“帮我起草…”。", "help")
+        if state.concept and EXAMPLE.search(intent.text) and len(intent.text) <= 12:
+            topic = self.understanding.guide.topic(state.concept)
+            return self._reply(state, guide.more_examples(topic), "concept")
+        return None
 
     def _on_browse(self, state, intent: Intent) -> Reply:
         if len(intent.places) > 1:
             return self._on_compare(state, intent)
-        topic = intent.topic or state.topic
-        found = browse.rows_of(intent.places[0], topic)
-        if topic:
-            state.topic = topic[:40]
+        topic, filters = self._browse_filters(state, intent)
+        found = browse.rows_of(intent.places[0], topic, **filters)
+        state.places = intent.places[:1]
         return self._reply(state, tables.place_answer(found, topic), "browse")
 
     def _on_compare(self, state, intent: Intent) -> Reply:
-        topic = intent.topic or state.topic
-        found = [browse.rows_of(place, topic) for place in intent.places[:4]]
+        topic, filters = self._browse_filters(state, intent)
+        found = [browse.rows_of(place, topic, **filters) for place in intent.places[:4]]
+        state.places = intent.places[:4]
         return self._reply(state, tables.compare_answer(found, topic), "compare")
+
+    def _browse_filters(self, state, intent: Intent) -> tuple[str | None, dict]:
+        """The topic (this message's, else the conversation's), a year and a 二级 the message names."""
+        topic = intent.topic or state.topic
+        level2 = next((l2 for word, l2 in LEVEL2_WORDS if word in intent.text), None)
+        if topic and level2 and intents.level2_word(topic):
+            topic = state.topic  # "只看满意度的": the 二级 is a filter, not the project type
+        if topic:
+            state.topic = topic[:40]
+        year = brief_fields.find_year_in(intent.text)
+        return topic, {"year": year, "level2": level2}
+
+    def _browse_again(self, state, intent: Intent) -> Reply | None:
+        """Follow-ups on the places last browsed: "他们的租赁费呢", "只看满意度的", "2023年的呢"; and
+        "有哪些城市"."""
+        text = intent.text
+        if WHICH_PLACES.search(text):
+            return self._reply(state, tables.places_answer(), "browse")
+        if not state.places:
+            return None
+        follow = THEIR.search(text) or (len(text) <= 16 and re.search(r"呢|的$|只看|看看", text)
+                                        and (any(w in text for w, _ in LEVEL2_WORDS) or re.search(r"\d{4}", text)))
+        if not follow:
+            return None
+        rest = THEIR.sub("", text)
+        topic = intents.topic_of(re.sub(r"只看|看看|给我看下|看下|呢|(?:的)?指标|\d{4}年?的?", "", rest))
+        again = Intent("browse", text, topic=None if topic and intents.level2_word(topic) else topic,
+                       places=state.places)
+        return self._on_compare(state, again) if len(state.places) > 1 else self._on_browse(state, again)
 
     def _on_cancel(self, state, intent: Intent) -> Reply:
         if state.pending:
@@ -240,6 +316,10 @@ class ChatSession:
         return self._handle(state, intent)  # something else: the offer lapses, the message is answered
 
     def _on_brief(self, state, intent: Intent) -> Reply:
+        said = intent.brief.said()
+        if state.table is not None and said.get("name") and said["name"] != state.table.project_name \
+                and ("budget" in said or "year" in said):
+            return self._on_draft(state, intent)  # "法律顾问费 预算6.4万 2025年": another project, not a rename
         if state.table is None:
             brief_fields.merge_brief(state.brief, intent.brief)
             state.pending = "draft"
@@ -256,6 +336,11 @@ class ChatSession:
         text = intent.text
         if intent.kind == "empty" or asked == "none":
             return self._continue_draft(state)
+        if intent.kind == "unknown" and not re.search(r"[\d零〇一二两三四五六七八九十百千万]", text) and asked != "name":
+            # not an amount or a year: maybe a question asked in between ("成本指标怎么填"); the draft waits
+            answered = self._as_question(state, intent)
+            if answered is not None:
+                return answered
         if intent.kind == "confirm" and asked == "name":
             if not state.topic:  # "好" is not a project name: ask again
                 return self._continue_draft(state)
@@ -405,6 +490,21 @@ class ChatSession:
         if state.table is None:
             raise _NoTable(replies.NO_TABLE.format(what=what))
         return state.table
+
+    def _as_question(self, state, intent: Intent) -> Reply | None:
+        """A message read as a revision or an explanation that is really a question about a concept
+        ("成本指标为啥都写≤" with no draft yet): answered from the guide when it reads as one."""
+        if intents.about_a_row(intent.text):
+            return None
+        if not (guide.QUESTION.search(intent.text) or re.search(r"[?？吗呢啥]|为什么|咋", intent.text)):
+            return None  # "满意度改为≥95%" with no draft is a revision to offer a draft for
+        reading = self.understanding.read(intent.text)
+        topic = asked_topic(intent.text, question=False)
+        if topic is None and reading.confident and reading.best.label.startswith(CONCEPT):
+            topic = self.understanding.guide.topic(reading.best.label.removeprefix(CONCEPT))
+        if topic is None:
+            return None
+        return self._on_concept(state, Intent("concept", intent.text, topic=topic.id))
 
     # --- explain, check, export ----------------------------------------------------------------
 

@@ -5,7 +5,7 @@ is made safe: a "|" or a line break typed into a form cannot break the table.
 """
 from __future__ import annotations
 
-from assistant.drafting.browse import PlaceRows, by_level2, corpus_places
+from assistant.drafting.browse import PlaceRows, by_level2, corpus_places, rows_of
 from assistant.drafting.suggest import Suggestion
 from assistant.schema import IndicatorRecord
 
@@ -66,6 +66,17 @@ def compare_answer(places: list[PlaceRows], topic: str | None) -> str:
     lead = "、".join(f"{p.place}（{len(p.projects)} 个项目）" for p in have)
     note = f"\n\n语料中没有{'、'.join(missing)}的表。" if missing else ""
     return f"{about}的指标，按二级并列：{lead}。\n\n" + table(["一级·二级", *[p.place for p in have]], body) + note
+
+
+def places_answer() -> str:
+    """Which places the corpus has, with their years and project counts."""
+    rows = []
+    for place in corpus_places():
+        found = rows_of(place)
+        years = sorted({y for y, _ in found.projects if y})
+        rows.append([place, "、".join(map(str, years)), len(found.projects)])
+    return "语料中有这些城市的表：\n\n" + table(["城市", "年度", "项目数"], rows) + \
+        "\n\n可以问“广州的物业费指标有哪些”或“广州和张家口比较一下”。"
 
 
 def _nothing_for(place: str, topic: str | None) -> str:

@@ -6,6 +6,7 @@ data over the corpus records: no model, the same answer every time.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,9 +46,19 @@ def corpus_places() -> list[str]:
     return sorted({r.city for r in _records() if r.city})
 
 
+def unit_places() -> list[str]:
+    """Offices named inside the units' names: 广州住房公积金管理中心花都办事处 → 花都."""
+    found = set()
+    for unit in {r.unit for r in _records() if r.unit}:
+        m = re.search(r"(?:中心|局)(?P<place>[\u4e00-\u9fff]{2,4}?)(?:办事处|分中心|管理部|管理处)", unit)
+        if m:
+            found.add(m.group("place"))
+    return sorted(found)
+
+
 def places_in(text: str) -> list[str]:
     """The places a message names, in the order it names them (longest name first at one position)."""
-    names = set(_gazetteer()) | set(corpus_places())
+    names = set(_gazetteer()) | set(corpus_places()) | set(unit_places())
     found: list[tuple[int, str]] = []
     for name in sorted(names, key=len, reverse=True):
         at = text.find(name)
@@ -63,11 +74,14 @@ def on_topic(project: str, topic: str | None) -> bool:
     return bool(words & bigrams(project)) if words else True
 
 
-def rows_of(place: str, topic: str | None = None, year: int | None = None) -> PlaceRows:
-    """The rows a place filed (its city, or its unit's name containing the place), on the topic."""
+def rows_of(place: str, topic: str | None = None, year: int | None = None,
+            level2: Level2 | None = None) -> PlaceRows:
+    """The rows a place filed (its city, or its unit's name containing the place), on the topic,
+    of a year and of one 二级 when asked ("只看满意度的")."""
     rows = [r for r in _records()
             if (r.city == place or place in (r.unit or "")) and (year is None or r.year == year)
-            and on_topic(r.project, topic) and r.value]
+            and on_topic(r.project, topic) and r.value
+            and (level2 is None or effective_level2(r) is level2)]
     return PlaceRows(place=place, rows=rows)
 
 
