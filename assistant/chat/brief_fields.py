@@ -29,15 +29,19 @@ _BUDGET_WORD = re.compile(r"(?:预算|budget)(?:金额|资金|总额|数)?\s*(?:
 _WAN = re.compile(r"(?<=\d)\s*[wW](?![a-zA-Z])")
 _BARE_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,%]|\s*(?:万|元|千|亿|个|人|次|份|台|条|页|平|米|笔|户|件|套))")
 # Words that open a message without being part of it: "好的，那帮我起草…", "对了先起草…".
-_OPENING = re.compile(r"^(?:(?:好的|好吧|好|行|嗯+|ok|OK|那么|那就|那|对了|对|另外|然后|还有|等一下|等下|等等|"
+_OPENING = re.compile(r"^(?:(?:就按这个来|按这个来|就按这个|就用这个|就这个|好的|好吧|好|行|嗯+|ok|OK|那么|那就|那|对了|对|另外|"
+                      r"然后|还有|等一下|等下|等等|"
                       r"先弄另一个|先做另一个|另一个|换一个|先|再)[,，\s]*)+")
 _YEAR_WORD = re.compile(r"(?:年度|年份)\s*(?:为|是|:)?\s*((?:19|20)\d{2})(?!\d)")
 _PERIOD_WORD = re.compile(rf"为期\s*(\d+|[{CN}])\s*年")
 _NAME_WORD = re.compile(r"(?:项目名称|项目名|名称)\s*(?:是|为|叫|:)?\s*(?P<name>[^,，;；。!！?？\n\s]+)|项目叫(?P<name2>[^,，;；。!！?？\n\s]+)")
 # Politeness is stripped only before a drafting verb: a name may start with 再/可 (再就业培训).
-_NAME_PREFIX = re.compile(r"^(?:(?:请问|请你|请|麻烦你|麻烦|帮我|帮忙|给我|我想要|我想|我要|想要|能不能|能否|重新)*"
+_NAME_PREFIX = re.compile(r"^(?:(?:你|您|请问|请你|请|麻烦你|麻烦|帮我|帮忙|给我|我想要|我想|我要|想要|能不能|能否|重新)*"
                           r"(?:起草|草拟|拟定|拟|编制|编写|撰写|制定|写|做|生成|新建|出|来|弄)"
                           r"(?:一下|一个|一份|一版|个|份|下)?|一个|一份)?(?:关于|有关)?")
+# The request said after the name: "房租那个项目的绩效目标帮我起一下".
+_NAME_TRAILING = re.compile(r"(?:那个项目|这个项目|那个|这个)?(?:的)?(?:项目支出)?(?:绩效目标申报表|绩效目标表|绩效目标|绩效指标)?"
+                            r"(?:帮我|帮忙|给我|请)?(?:起草|起|写|做|弄|出|编|填|拟)(?:一下|一个|一份|个|份|下)?(?:吧|呗)?$")
 _NAME_SUFFIX = re.compile(r"(?:的)?(?:项目支出)?(?:绩效目标申报表|绩效目标表|绩效目标|绩效指标|申报表|目标表|指标表|草稿)?"
                           r"(?:的)?$")
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)(?:的)?|(?:19|20)\d{2}\s*[-—–至到~]+\s*(?:19|20)\d{2}\s*年?(?:的)?")
@@ -112,7 +116,11 @@ def find_year_in(s: str) -> int | None:
         return None
 
 
+_CN_DIGIT = dict(zip("〇零一二三四五六七八九", "0012345678 9".replace(" ", "")))
+
+
 def _year(s: str) -> int | None:
+    s = re.sub(r"[二两][〇零][一二三四五六七八九〇零]{2}(?=年)", lambda m: "".join(_CN_DIGIT.get(c, "2") for c in m.group()), s)
     m = _YEAR_WORD.search(s)
     if m:
         return parse_year(m.group(1))
@@ -148,7 +156,7 @@ def _name_from_clauses(s: str) -> str | None:
             continue
         clause = _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))
         clause = re.sub(r"(?:项目期|实施期|为期|周期)\s*(?:为|是)?\s*(?:\d+|[一二三四五])\s*年", "", clause)
-        name = clean_name(_NAME_PREFIX.sub("", _OPENING.sub("", clause)))
+        name = clean_name(_NAME_TRAILING.sub("", _NAME_PREFIX.sub("", _OPENING.sub("", clause))))
         if name and not name.isascii():
             return name
     return None

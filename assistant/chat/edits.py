@@ -39,7 +39,7 @@ def resolve_rows(table: TargetTable, target: str | None, focus: int | None) -> l
         raise AssistantError("表中还没有指标。")
     if target == ALL_ROWS:
         return list(range(len(rows)))
-    target = LOOSE_SUFFIX.sub("", (target or "").strip()) if target else target
+    target = LOOSE_SUFFIX.sub("", re.sub(r"^(?:那个|这个|那条|这条|那项)", "", target.strip())) if target else target
     if target and JUST_ADDED.fullmatch(target):
         target = None  # "刚才加的那个": the focused row
     if not target or FOCUS_WORDS.match(target):
@@ -231,6 +231,9 @@ def split_name_value(text: str) -> tuple[str, str | None]:
     m = re.search(r"(?:[:：,，\s]+|为|是|指标值为?|值为?)\s*(?=\d)", s)
     if m and m.start() > 0:
         return _bare(s[: m.start()]), s[m.end():].strip()
+    m = re.match(r"^(?P<name>.*[\u4e00-\u9fff])(?P<value>\d[\d.]*\s*(?:%|‰|[\u4e00-\u9fff/]{1,4})?(?:以上|以下|以内)?)$", s)
+    if m:  # "设施设备完好率98%": the number glued to the name
+        return _bare(m.group("name")), m.group("value")
     return _bare(s), None
 
 

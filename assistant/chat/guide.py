@@ -29,7 +29,7 @@ QUESTION = re.compile(
     r"为什么.{0,6}(?:退回|不通过|被退)|不会写|搞不懂|不懂|不明白|解释一下|讲一下|说一下|介绍一下|"
     r"(?:可以|能|能否|是否|要不|需要|必须|应该|算).{0,10}(?:吗|么|嘛)|"
     r"有哪些|哪些|几级|几个|几类|几种|选哪|哪个|哪一类|哪类|是个啥|是个什么|干啥用|干什么用|写点啥|写点什么|填点啥|"
-    r"是不是|是否|还是|呢[?？]?$|[?？]$"
+    r"是不是|是否|还是|行不行|可不可以|能不能|好不好|对不对|怎么改|如何改|怎么变成|改成定量|呢[?？]?$|[?？]$"
 )
 
 
@@ -85,17 +85,20 @@ def asked_topic(text: str, guide: Guide | None = None, *, question: bool = True)
     # the longest term, then the one asked about last ("评审是不是不喜欢定性的" asks about 定性)
     found = [(len(term), text.rfind(term), t) for t in guide.topics for term in t.terms if term in text]
     if not found:  # one mistyped character in a longer term: 成夲指标, 绩效目表
+        used = {ch for t in guide.topics for term in t.terms for ch in term}
         found = [(len(term), at, t) for t in guide.topics for term in t.terms if len(term) >= 4
-                 for at in [_near(term, text)] if at >= 0]
+                 for at in [_near(term, text, used)] if at >= 0]
     return max(found, key=lambda x: (x[0], x[1]))[2] if found else None
 
 
-def _near(term: str, text: str) -> int:
-    """Where ``text`` holds ``term`` with one character different (-1 if nowhere)."""
+def _near(term: str, text: str, used: set[str]) -> int:
+    """Where ``text`` holds ``term`` with one character mistyped (-1 if nowhere). Not the first
+    character (绩效指标 is not 时效指标), and not a character the terms themselves use (绩效指标 is not
+    绩效目标: 指 is a word of its own there, not a typo)."""
     n = len(term)
     for at in range(len(text) - n + 1):
         diff = [k for k, (a, b) in enumerate(zip(term, text[at:at + n])) if a != b]
-        if len(diff) == 1 and diff[0] > 0:  # not the first: 绩效指标 is not 时效指标
+        if len(diff) == 1 and diff[0] > 0 and text[at + diff[0]] not in used:
             return at
     return -1
 

@@ -16,6 +16,8 @@ from assistant.chat.guide import asked_topic
 from assistant.drafting.browse import places_in
 from assistant.chat.phrases import (
     ADD,
+    ADD_AFTER,
+    BASIS_WRITE,
     BRIEF_TARGETS,
     BROWSE,
     COMPARE,
@@ -67,11 +69,13 @@ def parse(text: str) -> Intent:
     s = normalize(text)
     if not re.search(r"[\w\u4e00-\u9fff]", s):
         return Intent("empty", s)
+    if not re.search(r"起草|草拟|预算|\d", s) and (concept := _concept(s)):
+        return concept  # "绩效目标是个啥 第一次弄 领导让我填" asks before anything is drafted
     if _is_draft(s):
         return Intent("draft", s, brief=extract_brief(s, with_name=True))
     # revisions first (their words may name a concept: "加一个时效指标可以吗"), then concept questions
     # before anything that searches precedents
-    for matcher in (_delete, _add, _revise, _concept, _compare, _browse, _export, _check, _explain, _suggest):
+    for matcher in (_delete, _add, _revise, _compare, _browse, _concept, _export, _check, _explain, _suggest):
         intent = matcher(s)
         if intent:
             return intent
@@ -119,7 +123,7 @@ def _delete(s: str) -> Intent | None:
 
 
 def _add(s: str) -> Intent | None:
-    m = ADD.match(s)
+    m = ADD.match(s) or ADD_AFTER.match(s)
     if not m:
         return None
     what = m.group("what").strip()
@@ -129,6 +133,11 @@ def _add(s: str) -> Intent | None:
 
 
 def _revise(s: str) -> Intent | None:
+    basis = BASIS_WRITE.match(s)
+    if basis:
+        every = bool(re.search(r"依据(?:都|全部|统一)", s))
+        target = _strip_row_words(basis.group("target").strip()) or (ALL_ROWS if every else None)
+        return Intent("revise", s, target=target, field="basis", new=basis.group("new").strip().rstrip("。.!！"))
     m = REVISE.match(s) or REVISE_VERB_FIRST.match(s) or REVISE_WRITE.match(s)
     if not m:
         return None
@@ -225,6 +234,7 @@ def topic_of(s: str) -> str | None:
     head = s[: m.start()] if m else s
     head = re.sub(rf"^{POLITE}(?:问一下|问下|想知道|想问|看看|查一下|查查|了解一下|告诉我)*", "", head)
     head = re.sub(r"^(?:像|关于|对于)", "", head)
+    head = re.sub(r"^.*?(?:比如说?|例如|譬如|像是)\s*", "", head)  # "不是公积金的 比如道路保洁外包"
     head = re.sub(r"(?:这类|这种|这一类|一类|类|的)*(?:项目)?(?:这类|类|的)*$", "", head).strip(" ,:")
     return head or None
 

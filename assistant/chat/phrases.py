@@ -16,15 +16,19 @@ DELIM = r"[,，;；。!！?？\n\s]+"
 DRAFT_WORDS = (r"(?:起草|草拟|拟定|拟一[个份]|编制|编写|撰写|制定|写一[个份]|写个|写份|做一[个份]|做个|做份|"
                 r"生成一[个份]|出一[个份]|来一[个份]|新建|起一下|起一[个份]|整一[个份]|搞一[个份]|弄一[个份]|帮我弄下?|帮我写|帮我做)")
 # "起草"/"草拟" mean drafting anywhere; the looser verbs only at the start or as the closing request.
-DRAFT_ANYWHERE = re.compile(r"起草|草拟")
+DRAFT_ANYWHERE = re.compile(r"起草|草拟|(?:帮我|帮忙|给我)(?:起|写|做|弄|出|编|填|拟)(?:一下|一个|一份|个|份|下)?(?:吧|呗)?$")
 DRAFT_START = re.compile(rf"^{POLITE}{DRAFT_WORDS}")
 DRAFT_CLOSING = re.compile(rf"{POLITE}{DRAFT_WORDS}\S{{0,10}}")
-EXPORT = re.compile(r"导出|下载|另存|excel|xlsx|xls|word|docx|json|wps|打印", re.I)
-CHECK = re.compile(r"检查|审核|审查|校验|核查|核对|审一下|查一下问题|有(?:什么|啥|没有)?问题|问题在哪|哪里有问题|"
+EXPORT = re.compile(r"导出|下载|另存|excel|xlsx|xls|word|docx|json|wps|打印(?!机|纸|费|耗材)", re.I)
+CHECK = re.compile(r"检查|审核|审查(?!合同|材料|文件|案卷|资料)|校验|核查|核对|审一下|查一下问题|有(?:什么|啥|没有)?问题|问题在哪|哪里有问题|"
                     r"有(?:没有)?错|对不对|能(?:不能)?(?:通过|过审)|合规")
 DELETE = re.compile(rf"^{POLITE}(?:把|将)?(?:删除|删掉|删去|删了|去掉|去除|移除|拿掉|不要)(?P<target>.*?){TAIL}"
                      rf"|^{POLITE}(?:把|将)?(?P<target2>.+?)(?:删除|删掉|删去|删了|去掉|去除|移除|拿掉|不要了){TAIL}")
 ADD = re.compile(rf"^{POLITE}(?:加|增加|添加|新增|补充|补|多加|加上)(?:上)?(?:一个|一条|一项|一行|个|条|项)?(?P<what>.*?){TAIL}")
+ADD_AFTER = re.compile(rf"^{POLITE}(?:把|将)?(?P<what>.+?)(?:也)?(?:加上|加进去|加进来|补上|添上|加到表里|放进去){TAIL}")
+# "依据写工作计划": a basis written in, whatever it says.
+BASIS_WRITE = re.compile(rf"^{POLITE}(?:把|将)?(?P<target>.*?)(?:的)?(?:指标值)?(?:确定)?依据(?:都|全部|统一)?"
+                         r"(?:写成|写为|写|填成|填|用|选|改用)\s*(?P<new>.+)$")
 REVISE = re.compile(
     rf"^{POLITE}(?:把|将)?(?P<target>.+?)(?:的值|的指标值|指标值|的数值|的目标值|的年度指标值)?\s*"
     r"(?:改为|改成|修改为|修改成|调整为|调整成|调为|调成|设为|设置为|设成|换成|换为|变为|变成|更改为|更新为|改到|"
@@ -81,6 +85,19 @@ LEVEL2_WORDS: list[tuple[str, Level2]] = [
 def normalize(text: str) -> str:
     return clean(text or "").replace("＂", '"')
 
+DEADLINE = re.compile(r"(?P<month>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:份)?(?:(?P<day>\d{1,2})[日号]|底|末|中旬|上旬)?"
+                      r"(?:之前|以前|前)")
+# What a thing described in plain words measures, when its words name no 二级: "培训了多少人" is a count.
+KIND_HINTS = [
+    (r"满意|评价", Level2.SATISFACTION),
+    (r"按时|及时|什么时候|多久|期限|时间", Level2.TIMELINESS),
+    (r"花了?多少|多少钱|费用|成本|单价", Level2.COST),
+    (r"多少|几个|几次|几场|人数|人次|数量|次数", Level2.QUANTITY),
+    (r"合格|达标|质量|完好|准确|差错|故障", Level2.QUALITY),
+    (r"收益|收入|节约|节省", Level2.ECONOMIC),
+    (r"更快|提升|提高|改善|减少|方便|效率|少跑|便利|保障", Level2.SOCIAL),
+    (r"环保|节能|无纸", Level2.ECOLOGICAL),
+]
 THANKS = re.compile(r"^(?:好的?|ok|OK|嗯+|明白了?|懂了|知道了|了解了?|收到|行|可以)?[,，\s]*(?:明白了?|懂了|知道了|收到)?[,，\s]*"
                     r"(?:谢谢|多谢|感谢|谢啦|谢了|thanks|thx)?[!！。.~～]*$", re.I)
 EXAMPLE = re.compile(r"举个?例|例子|比如说?|示例|样例")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from assistant.chat import brief_fields, edits, guide, intents, replies, tables
 from assistant.chat.guide import asked_topic
 from assistant.chat.intents import Intent
-from assistant.chat.phrases import EXAMPLE, FOCUS_WORDS, LEVEL2_WORDS, THANKS, THEIR, WHICH_KIND, WHICH_PLACES
+from assistant.chat.phrases import DEADLINE, EXAMPLE, FOCUS_WORDS, KIND_HINTS, ROW_REF, ROW_WORDS, LEVEL2_WORDS, THANKS, THEIR, WHICH_KIND, WHICH_PLACES
 from assistant.chat.render import findings_markdown
 from assistant.chat.state import Message, Reply, SessionState
 from assistant.chat.understanding import CONCEPT, Understanding, default_understanding, offer
@@ -29,8 +29,8 @@ from assistant.drafting.suggest import suggest
 from assistant.errors import AssistantError
 from assistant.review.check import check_table
 from assistant.schema import BRIEF_HEADER, Finding, Indicator, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import infer_level2, level1_of, normalize_level2, place, variant_of
-from assistant.values import clean, parse_value
+from assistant.taxonomy import classify_basis, infer_level2, level1_of, normalize_level2, place, variant_of
+from assistant.values import chinese_number, clean, parse_value
 
 __all__ = ["ChatSession", "SessionState"]
 
@@ -78,6 +78,8 @@ class ChatSession:
         if too_long:
             reply.text = f"（消息过长，只读取了前 {MAX_MESSAGE} 个字。）\n" + reply.text
         reply.text = replies.escape(reply.text)
+        if reply.action != "error":  # a refused message changes nothing, not even this
+            work.last = reply.action
         work.history += [Message(role="user", text=message), Message(role="assistant", text=reply.text)]
         self._commit(work)
         return reply
@@ -148,9 +150,12 @@ class ChatSession:
         """"系统可用率要达到99.9%" with a draft open: that row's value, or a new row if none is named so."""
         if state.table is None:
             return None
-        name, value = edits.split_name_value(re.sub(r"(?:要求|要达到|需要达到|需达到|应达到|必须达到|要)(?=[\d≥≤<>不])", "", intent.text))
+        text = re.sub(r"(?:要求|要达到|需要达到|需达到|应达到|必须达到|达到|要)(?=[\d≥≤<>不])", "", intent.text)
+        name, value = edits.split_name_value(text)
+        if not value and (glued := re.match(r"^(?P<name>[\u4e00-\u9fff]{2,20}?)(?P<value>[≥≤<>]?\d.*)$", text)):
+            name, value = glued.group("name"), glued.group("value")  # "培训合格率96%以上"
         if not value or not name or len(name) > 20 or parse_value(value).number is None:
-            return None
+            return self._deadline_said(state, intent) or self._facts_said(state, intent)
         try:
             rows = edits.resolve_rows(state.table, name, None)
         except AssistantError:
@@ -158,13 +163,59 @@ class ChatSession:
         if len(rows) == 1:
             return self._on_revise(state, Intent("revise", intent.text, target=f"第{rows[0] + 1}个", field="value",
                                                  new=value))
-        return self._on_add(state, Intent("add", intent.text, target=f"{name}{value}"))
+        # no row of that name: counts fill a row waiting for them ("是租办公用房 1500平方米"), else a new row
+        return self._facts_said(state, intent) or self._on_add(state, Intent("add", intent.text,
+                                                                             target=f"{name} {value}"))
+
+    def _deadline_said(self, state, intent: Intent) -> Reply | None:
+        """"交付时间九月底之前", "要在11月30号前全部弄完": the date of the 时效 row that holds a date."""
+        m = DEADLINE.search(intent.text)
+        rows = [i for i, r in enumerate(state.table.indicators)
+                if r.level2 is Level2.TIMELINESS and parse_value(r.value).kind.value == "date"]
+        if not m or not rows:
+            return None
+        month = m.group("month")
+        month = int(month) if month.isdigit() else int(chinese_number(month) or 0)
+        if not 1 <= month <= 12:
+            return None
+        day = m.group("day")
+        year = state.table.year or state.brief.year
+        when = f"{year}年" if year else ""
+        value = f"{when}{month}月{int(day)}日前" if day else f"{when}{month}月底前"
+        return self._on_revise(state, Intent("revise", intent.text, target=f"第{rows[0] + 1}个", field="value",
+                                             new=value))
+
+    def _facts_said(self, state, intent: Intent) -> Reply | None:
+        """"全年提供法律咨询不少于30次 审查合同约40份" with a draft open: the counts land in the table."""
+        brief = _project_brief(state.brief, state.table).model_copy(update={"description": intent.text})
+        placed: list[str] = []
+
+        def place() -> list[str]:
+            placed.extend(extra_rows.place_facts(state.table, brief.model_copy(update={"name": ""})))
+            return placed
+
+        before = state.table.model_copy(deep=True)
+        self._with_goals(state, place)
+        if not placed:
+            state.table = before
+            return None
+        return self._revised(state, placed)
+
+    def _suggest_again(self, state, intent: Intent) -> Reply | None:
+        """After a suggestion, another kind of project named on its own: "智慧公积金建设呢", "办公家具购置"."""
+        if state.last != "suggest":
+            return None
+        m = re.fullmatch(r"(?:那|那么|还有|再看看?|看看)?(?P<topic>[\u4e00-\u9fffA-Za-z0-9]{2,16}?)(?:项目|类)?(?:的)?(?:呢|吧)?[?？]?",
+                         intent.text)
+        if not m:
+            return None
+        return self._on_suggest(state, Intent("suggest", intent.text, topic=m.group("topic")))
 
     def _on_greeting(self, state, intent: Intent) -> Reply:
         return self._reply(state, "您好！我是绩效目标起草助手。\n" + replies.HELP, "help")
 
     def _on_unknown(self, state, intent: Intent) -> Reply:
-        for reader in (self._small_talk, self._browse_again, self._which_kind, self._statement):
+        for reader in (self._small_talk, self._browse_again, self._which_kind, self._statement, self._suggest_again):
             answered = reader(state, intent)
             if answered is not None:
                 return answered
@@ -174,10 +225,10 @@ class ChatSession:
             if routed is not None:
                 return routed
         if reading.plausible and reading.runner_up is not None:
-            first, second = offer(reading.best.label), offer(reading.runner_up.label)
+            first, second = offer(reading.best.label, intent.text), offer(reading.runner_up.label, intent.text)
             return self._reply(state, f"您是想{first}，还是{second}？请换个说法告诉我。", "clarify")
         if reading.plausible:
-            return self._reply(state, f"您是想{offer(reading.best.label)}吗？请换个说法告诉我。", "clarify")
+            return self._reply(state, f"您是想{offer(reading.best.label, intent.text)}吗？请换个说法告诉我。", "clarify")
         return self._reply(state, "没太明白您的意思。\n" + replies.HELP, "help")
 
     def _route(self, state, intent: Intent, label: str) -> Reply | None:
@@ -204,7 +255,15 @@ class ChatSession:
         """"培训了多少人 算哪个": the 二级 its words show, and what that 二级 is."""
         m = WHICH_KIND.search(intent.text)
         what = m.group("what").strip(" ，,的") if m else ""
-        level2 = infer_level2(what) if what else None
+        if not what:
+            return None
+        basis = classify_basis(what) if re.search(r"合同|计划|上年|去年|历史|标准|批复|调查|文件|规定", what) else None
+        if basis is not None:  # "签的合同里写的算哪一类": a kind of 依据
+            topic = self.understanding.guide.topic("basis")
+            lead = f"「{what}」属于指标值确定依据中的**{basis.value}**。"
+            state.concept = topic.id
+            return self._reply(state, lead + "\n\n" + guide.answer(topic, self.understanding.guide), "concept")
+        level2 = infer_level2(what) or next((l2 for pattern, l2 in KIND_HINTS if re.search(pattern, what)), None)
         if level2 is None:
             return None
         topic = next((t for t in self.understanding.guide.topics
@@ -248,6 +307,20 @@ class ChatSession:
             state.topic = topic[:40]
         year = brief_fields.find_year_in(intent.text)
         return topic, {"year": year, "level2": level2}
+
+    def _browse_year(self, state, intent: Intent, said: dict) -> Reply:
+        topic = said.get("name") or state.topic
+        topic = re.sub(r"^(?:有没有|有无)|(?:的|呢|吗)+$", "", topic or "") or None
+        places = state.places or browse.corpus_places()
+        found = [browse.rows_of(place, topic, year=said["year"]) for place in places]
+        have = [f for f in found if f.rows]
+        if not have:
+            where = "、".join(state.places) if state.places else "语料中"
+            return self._reply(state, f"{where}没有{said['year']}年{('“' + topic + '”') if topic else ''}的表。"
+                                      + tables.places_answer(), "browse")
+        if len(have) == 1:
+            return self._reply(state, tables.place_answer(have[0], topic), "browse")
+        return self._reply(state, tables.compare_answer(have, topic), "browse")
 
     def _browse_again(self, state, intent: Intent) -> Reply | None:
         """Follow-ups on the places last browsed: "他们的租赁费呢", "只看满意度的", "2023年的呢"; and
@@ -307,7 +380,8 @@ class ChatSession:
 
     def _answer_replace(self, state, intent: Intent) -> Reply:
         proposed, state.proposed, state.pending = state.proposed, None, None
-        if intent.kind == "confirm" and proposed is not None:
+        if (intent.kind == "confirm" or re.match(r"^(?:好|对|是|行|可以|嗯|ok|OK|要)", intent.text)) \
+                and proposed is not None:
             state.brief = proposed
             state.pending = "draft"
             return self._continue_draft(state, replacing=True)
@@ -317,6 +391,12 @@ class ChatSession:
 
     def _on_brief(self, state, intent: Intent) -> Reply:
         said = intent.brief.said()
+        if state.table is None and state.pending is None and set(said) <= {"year", "name"} and "year" in said \
+                and (state.places or state.last in ("browse", "compare", "suggest")) and not re.search(r"起草|预算", intent.text):
+            return self._browse_year(state, intent, said)  # "2023年的物业费", "有没有2019年的"
+        if not said.get("name") and state.brief.name is None and state.topic and "name" not in said \
+                and re.search(r"这个|按这|就这|照这", intent.text):
+            intent.brief.name = state.topic  # "就按这个来 预算20万 2025年" after asking about 档案数字化
         if state.table is not None and said.get("name") and said["name"] != state.table.project_name \
                 and ("budget" in said or "year" in said):
             return self._on_draft(state, intent)  # "法律顾问费 预算6.4万 2025年": another project, not a rename
@@ -385,8 +465,15 @@ class ChatSession:
                 return self._reply(state, "已记下。" + replies.NO_TABLE.format(what="修改表格"), "help")
             return self._on_brief(state, Intent("brief", intent.text, brief=ProjectBrief(**{key: value})))
         table = self._need_table(state, "修改")
-        rows = edits.resolve_rows(table, intent.target, state.focus)
         field = intent.field or "value"
+        try:
+            rows = edits.resolve_rows(table, intent.target, state.focus)
+        except AssistantError:
+            if field == "value" and intent.target and parse_value(intent.new or "").number is not None \
+                    and re.search(r"[率数量次期间额度]$", intent.target):
+                # "设施设备完好率写98%" and the draft has no such row: the user is naming one to add
+                return self._on_add(state, Intent("add", intent.text, target=f"{intent.target}{intent.new}"))
+            raise
 
         def change() -> list[str]:
             lines = []
@@ -484,7 +571,12 @@ class ChatSession:
 
     def _revised(self, state, lines: list[str]) -> Reply:
         findings = self.checker(state.table)
-        return self._reply(state, replies.revised_text(lines, findings), "revise", findings=findings)
+        text = replies.revised_text(lines, findings)
+        errors = [f for f in findings if f.severity.value == "error" and f.indicator == state.focus]
+        if errors:  # the change just made broke a rule: say which, now ("满意度改成120%")
+            text += "\n" + "\n".join(f"- **错误** {f.message}" + (f"（建议：{f.suggestion}）" if f.suggestion else "")
+                                     for f in errors[:2])
+        return self._reply(state, text, "revise", findings=findings)
 
     def _need_table(self, state, what: str) -> TargetTable:
         if state.table is None:
@@ -494,8 +586,8 @@ class ChatSession:
     def _as_question(self, state, intent: Intent) -> Reply | None:
         """A message read as a revision or an explanation that is really a question about a concept
         ("成本指标为啥都写≤" with no draft yet): answered from the guide when it reads as one."""
-        if intents.about_a_row(intent.text):
-            return None
+        if ROW_REF.search(intent.text) or ROW_WORDS.search(intent.text):
+            return None  # "第3个的依据呢" is about a row, even before there is a draft
         if not (guide.QUESTION.search(intent.text) or re.search(r"[?？吗呢啥]|为什么|咋", intent.text)):
             return None  # "满意度改为≥95%" with no draft is a revision to offer a draft for
         reading = self.understanding.read(intent.text)
@@ -524,6 +616,8 @@ class ChatSession:
         return self._reply(state, replies.overview(state.table), "explain", precedents=precedents)
 
     def _on_check(self, state, intent: Intent) -> Reply:
+        if state.table is None and (topic := asked_topic(intent.text, question=False)) is not None:
+            return self._on_concept(state, Intent("concept", intent.text, topic=topic.id))  # "我的表写的XX%"
         table = self._need_table(state, "检查")
         findings = self.checker(table)
         head = replies.findings_line(findings, hint=False) + "\n" if findings else ""

@@ -19,6 +19,7 @@ class SessionState(BaseModel):
     pending: str | None = None  # the intent waiting for an answer (e.g. "draft" waiting for the budget)
     focus: int | None = None  # 0-based row last revised, added or explained: "这个指标"
     topic: str | None = None  # the project type last asked about ("租赁费"), offered as a name
+    last: str | None = None  # the action of the last reply ("suggest": "智慧公积金建设呢" asks for more)
     concept: str | None = None  # the guide topic last explained: "举个例子"
     places: list[str] = Field(default_factory=list)  # the cities last browsed: "他们的…", "广州的呢"
     proposed: ProjectBrief | None = None  # a new project named over a draft: waiting for "好" (pending "replace")

@@ -61,11 +61,16 @@ def load_examples(path: Path | None = None) -> dict[str, dict]:
         raise AssistantError(f"对话示例无法读取：{path.name}（{exc}）") from exc
 
 
-def offer(label: str, guide: Guide | None = None) -> str:
-    """How the clarifying question names a label."""
+def offer(label: str, text: str = "", guide: Guide | None = None) -> str:
+    """How the clarifying question names a label; a short message is named in it ("培训" → 看看“培训”类…)."""
     if label.startswith(CONCEPT):
         topic = (guide or load_guide()).topic(label.removeprefix(CONCEPT))
         return f"了解“{topic.title}”是什么、怎么填"
+    words = text.strip(" ，,。？?!！")
+    if 2 <= len(words) <= 12 and label == "suggest":
+        return f"看看“{words}”类项目常用哪些指标"
+    if 2 <= len(words) <= 12 and label == "draft":
+        return f"起草“{words}”项目的绩效目标表（请告诉我预算和年度）"
     return load_examples()[label]["offer"]
 
 
