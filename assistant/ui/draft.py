@@ -87,7 +87,8 @@ def _message(role: str, text: str) -> None:
 
 
 def chat_column() -> None:
-    box = st.container(height=640, border=True)
+    # no fixed height: the conversation grows with the page, so a long reply never hides the question
+    box = st.container(border=True)
     with box:
         if not ss.state.history:
             _message("assistant", WELCOME)
@@ -130,14 +131,17 @@ def _grid(table: TargetTable) -> None:
         disabled=[ROW, MARK],
         column_order=COLUMNS,
         column_config={
-            ROW: col.NumberColumn(ROW, width=36),
-            MARK: col.TextColumn(MARK, width=58, help="需要您按项目实际填写的指标值（已先填入先例的典型值）"),
+            # the name stays in view while the grid scrolls sideways to 依据 and 指标解释
+            ROW: col.NumberColumn(ROW, width=36, pinned=True),
+            MARK: col.TextColumn(MARK, width=58, pinned=True,
+                                 help="✎ 待填：这个指标值只有您知道（数量、日期等），表中先填了先例的典型值，请按项目实际修改"),
             "一级": col.SelectboxColumn("一级指标", options=[v.value for v in Level1], width=84),
             "二级": col.SelectboxColumn("二级指标", options=[v.value for v in Level2], width=96),
-            "三级": col.TextColumn("三级指标", max_chars=MAX_CELL, width=190),
+            "三级": col.TextColumn("三级指标", max_chars=MAX_CELL, width=190, pinned=True),
             "指标值": col.TextColumn("指标值", max_chars=MAX_CELL, width=110),
-            "依据": col.TextColumn("依据", max_chars=MAX_CELL, width=96, help="指标值确定依据"),
-            "指标解释": col.TextColumn("指标解释", max_chars=MAX_CELL, width=170),
+            "依据": col.TextColumn("依据", max_chars=MAX_CELL, width=120, help="指标值确定依据：计划标准、历史标准、"
+                                   "行业标准、预算支出标准或其他标准，可在括号里写具体文件"),
+            "指标解释": col.TextColumn("指标解释", max_chars=MAX_CELL, width=220),
         },
     )
 
@@ -202,13 +206,20 @@ def precedents_panel(table: TargetTable) -> None:
     with st.expander("每行指标的先例（出处）"):
         pick = st.selectbox(
             "选择指标", list(range(len(rows))), key="precedent_row",
-            format_func=lambda i: f"第{i + 1}行 {rows[i].name or '（未命名）'}（{len(rows[i].precedents)} 条先例）",
+            format_func=lambda i: f"第{i + 1}行 {rows[i].name or '（未命名）'}（{_cited(rows[i])}）",
         )
         precedents = rows[pick].precedents if pick is not None and pick < len(rows) else []
         if precedents:
             st.dataframe(precedent_frame(precedents), hide_index=True, width="stretch")
         else:
             st.caption("该行没有引用先例（按标准指标体系或您的修改给出）。可在“先例浏览”中查找并加入。")
+
+
+def _cited(ind) -> str:
+    corpus = sum(p.kind == "corpus" for p in ind.precedents)
+    library = any(p.kind == "library" for p in ind.precedents)
+    parts = ([f"{corpus} 条往年先例"] if corpus else []) + (["共性指标库"] if library else [])
+    return "、".join(parts) or "无先例"
 
 
 def _summary(table: TargetTable) -> str:
@@ -242,6 +253,8 @@ def draft_panel() -> None:
     for notice in table.notices:
         st.caption(S.plain(notice))
     _grid(table)
+    if any(ind.needs_input for ind in table.indicators):
+        st.caption("✎ 待填：这些指标值只有您知道，表中先填了先例的典型值，请按项目实际修改（在表格中直接改，或在左侧说“第N个改为…”）。")
     findings_panel()
     precedents_panel(table)
 

@@ -170,6 +170,8 @@ def settings() -> None:
     st.header("设置")
     if "cost_mode" not in ss:
         ss.cost_mode = _COST_MODES[1 if ss.cost_as_level1 else 0]
+    st.caption("成本指标放在哪里，按您所在地财政给的表样选：多数省份放在“产出指标”下，"
+               "中央部门按财预〔2021〕101号单列为一级。切换后表格和导出随之调整。")
     st.radio("成本指标", _COST_MODES, key="cost_mode", on_change=_on_cost_mode,
              help="各地表样不同：多数省份把成本指标放在产出指标下；财预〔2021〕101号把成本指标单列为一级指标。")
 
