@@ -34,7 +34,15 @@ class Status:
     message: str = "error"
 
 
-Reply = str | Sleep | Status
+@dataclass(frozen=True)
+class ToolCall:
+    """Answer with a call to this tool (the model's choice among the request's tools), these arguments."""
+
+    name: str
+    arguments: dict
+
+
+Reply = str | Sleep | Status | ToolCall
 
 
 class FakeOpenAI:
@@ -72,12 +80,17 @@ class FakeOpenAI:
         self._server.server_close()
 
 
-def completion(request: dict[str, Any], text: str) -> dict[str, Any]:
-    """A chat.completion body carrying ``text`` as tool arguments or as content."""
+def completion(request: dict[str, Any], text: str | ToolCall) -> dict[str, Any]:
+    """A chat.completion body carrying ``text`` as tool arguments or as content (or the scripted call)."""
     message: dict[str, Any] = {"role": "assistant", "content": text}
     finish = "stop"
     tools = request.get("tools") or []
-    if tools:
+    if isinstance(text, ToolCall):
+        message = {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_1", "type": "function",
+             "function": {"name": text.name, "arguments": json.dumps(text.arguments, ensure_ascii=False)}}]}
+        finish = "tool_calls"
+    elif tools:
         choice = request.get("tool_choice")
         name = choice["function"]["name"] if isinstance(choice, dict) else tools[0]["function"]["name"]
         message = {"role": "assistant", "content": None, "tool_calls": [

@@ -17,6 +17,7 @@ from assistant.chat.guide import asked_topic
 from assistant.chat.intents import Intent
 from assistant.chat.phrases import DEADLINE, EXAMPLE, FOCUS_WORDS, KIND_HINTS, ROW_REF, ROW_WORDS, LEVEL2_WORDS, THANKS, THEIR, WHICH_KIND, WHICH_PLACES
 from assistant.chat.render import findings_markdown
+from assistant.chat.router import Router, make_router
 from assistant.chat.state import Message, Reply, SessionState
 from assistant.chat.understanding import CONCEPT, Understanding, default_understanding, offer
 from assistant.drafting import browse
@@ -51,8 +52,10 @@ class ChatSession:
     def __init__(self, state: SessionState | None = None, *, drafter: Drafter | None = None,
                  finder: ProjectFinder | None = None,
                  checker: Callable[[TargetTable], list[Finding]] | None = None,
-                 understanding: Understanding | None = None):
+                 understanding: Understanding | None = None, router: Router | None = None):
         self.state = state if state is not None else SessionState()
+        # with a model configured, it reads each message first (tool calling); the patterns otherwise
+        self.router = router if router is not None else make_router()
         # messages no phrase pattern reads are matched by meaning with the index's own e5 model
         self.understanding = understanding or default_understanding()
         self.finder = finder or default_finder()
@@ -129,7 +132,9 @@ class ChatSession:
         return Reply(text=text, action=action, table=self._table(state), **extra)
 
     def _dispatch(self, state: SessionState, message: str) -> Reply:
-        intent = intents.parse(message)
+        intent = self.router.intent(message, state) if self.router is not None and message.strip() else None
+        if intent is None:
+            intent = intents.parse(message)
         try:
             return self._handle(state, intent)
         except _NoTable as exc:  # not a fault: a question about a concept, or an offer to draft
