@@ -1,4 +1,4 @@
-"""Command line: python -m assistant ingest|corpus|index|search|suggest|draft|check|export.
+"""Command line: python -m assistant ingest|corpus|index|search|suggest|draft|check|export|selfeval|rollover.
 
 A thin layer over the library; every AssistantError becomes a one-line Chinese message (exit 2),
 never a traceback.
@@ -88,12 +88,13 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from assistant.drafting.brief import parse_budget
+    from assistant.drafting.brief import parse_budget, parse_year
     from assistant.drafting.factory import draft_table
     from assistant.schema import ProjectBrief
 
     budget = parse_budget(args.budget) if args.budget is not None else None
-    brief = ProjectBrief(name=args.name, budget=budget, year=args.year, description=args.description,
+    year = parse_year(args.year) if args.year is not None else None  # the same window as the chat's
+    brief = ProjectBrief(name=args.name, budget=budget, year=year, description=args.description,
                          period_years=args.period_years)
     table = draft_table(brief)
     if args.json:  # the contract: project_name, year, budget, goals, indicators[…] (README)
@@ -160,14 +161,51 @@ def cmd_export(args) -> int:
 
     table = _load_table(Path(args.file))
     out = Path(args.out)
-    writers = {".xlsx": export.to_xlsx, ".docx": export.to_docx}
-    if out.suffix.lower() == ".json":
-        out.write_text(export.to_json(table), encoding="utf-8")
-    elif out.suffix.lower() in writers:
-        out.write_bytes(writers[out.suffix.lower()](table))
-    else:
-        raise AssistantError(f"不支持的导出格式：{out.suffix}（支持 .xlsx / .docx / .json）")
+    for notice in export.write(table, out):  # ExportError (Chinese) for a missing folder, NaN…
+        print(f"提示：{notice}", file=sys.stderr)
     print(f"已导出：{out}")
+    return 0
+
+
+def _amount(text: str | None, label: str) -> float | None:
+    """An amount in 万元 as typed on the command line: 123, 123.5, 123万元."""
+    if text is None:
+        return None
+    try:
+        return float(text.strip().removesuffix("万元").replace(",", ""))
+    except ValueError as exc:
+        raise AssistantError(f"{label} 的值“{text}”不是金额（万元），例如 123.5") from exc
+
+
+def cmd_selfeval(args) -> int:
+    from assistant.selfeval import apply_actuals, evaluate, read_actuals_csv
+    from assistant.selfeval.report import evaluation_text
+
+    if (args.budget is None) != (args.executed is None):
+        raise AssistantError("--budget（全年预算数）和 --executed（全年执行数）需同时给出，单位万元")
+    table = apply_actuals(_load_table(Path(args.table)), read_actuals_csv(Path(args.actuals)))
+    evaluation = evaluate(table, budget=_amount(args.budget, "--budget"), executed=_amount(args.executed, "--executed"))
+    if evaluation.errors:
+        raise AssistantError("；".join(f.message for f in evaluation.errors))
+    if args.json:  # the contract: rows[level1…needs_reason], execution_score, total (README)
+        _print_json(evaluation.contract())
+    else:
+        print(evaluation_text(table, evaluation))
+    return 0
+
+
+def cmd_rollover(args) -> int:
+    from assistant.selfeval import rollover
+
+    table = rollover(_load_table(Path(args.table)), args.year)
+    if args.json:  # the `draft --json` shape
+        print(table.model_dump_json(indent=1))
+    else:
+        from assistant.chat.render import table_markdown
+
+        print(table_markdown(table))
+        for notice in table.notices:
+            print(f"提示：{notice}")
     return 0
 
 
@@ -225,6 +263,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("out")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("selfeval", help="绩效自评：按实际完成值计分（自评表）")
+    s.add_argument("table", help="目标表：draft --json 的 .json，或 .xlsx/.docx")
+    s.add_argument("--actuals", required=True, help="实际完成值 CSV，表头 name,actual,weight（weight 可省略）")
+    s.add_argument("--budget", help="全年预算数，万元")
+    s.add_argument("--executed", help="全年执行数，万元")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_selfeval)
+
+    s = sub.add_parser("rollover", help="由今年的表起草下一年的目标表")
+    s.add_argument("table", help="今年的表：.json（draft --json 或自评后的表），或 .xlsx/.docx")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_rollover)
     return p
 
 

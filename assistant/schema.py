@@ -145,6 +145,10 @@ class TargetTable(BaseModel):
     goals_annual: list[str] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)  # what the drafter wants the user to know
+    # 绩效自评表 (after the year, selfeval/): 年初预算数 is funds_annual.total; amounts in 万元, None unknown
+    budget_full_year: float | None = None  # 全年预算数 (after adjustments)
+    executed: float | None = None  # 全年执行数
+    outcome: str | None = None  # 实际完成情况 of the 年度总体目标
 
     @model_validator(mode="before")
     @classmethod

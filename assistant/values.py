@@ -290,3 +290,14 @@ def format_value(operator: Operator | str | None, number: float | None, unit: st
         return ""
     op = operator.value if isinstance(operator, Operator) else (operator or "")
     return f"{op}{format_number(number)}{unit or ''}"
+
+
+def shift_years(text: str | None, old: int, new: int, span: int = 1) -> str | None:
+    """Move the years of a project's period inside a text: "2024年6月底前" → "2025年6月底前" when the
+    project moves from 2024 to 2025. Only years in ``old … old+span-1`` written as a date (followed by
+    年 or a range dash) move; "2020年度计划数" of another year and plain numbers stay."""
+    if not text:
+        return text
+    delta, years = new - old, range(old, old + max(span, 1))
+    return re.sub(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[-—–至到~]))",
+                  lambda m: str(int(m.group(1)) + delta) if int(m.group(1)) in years else m.group(1), text)

@@ -16,7 +16,7 @@ from assistant.chat.phrases import FOCUS_WORDS, JUST_ADDED, LEVEL1_WORDS, LOOSE_
 from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import Funds, Indicator, ProjectBrief, TargetTable
 from assistant.taxonomy import COST_LEVEL2, classify_basis, infer_level2, is_cost, tree_order
-from assistant.values import ValueKind, format_number, parse_value
+from assistant.values import ValueKind, format_number, parse_value, shift_years
 
 FIELD_LABEL = {"value": "指标值", "midterm": "中期指标值", "basis": "指标值确定依据", "name": "指标名称",
                "explanation": "指标解释"}
@@ -165,13 +165,9 @@ def apply_year(table: TargetTable, old: int | None, new: int, years: int) -> lis
     if old is None:
         table.start_year = new
         return lines
-    delta, span = new - old, range(old, old + max(years, 1))
 
     def shift(text: str | None) -> str | None:
-        if not text:
-            return text
-        return re.sub(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[-—–至到~]))",
-                      lambda m: str(int(m.group(1)) + delta) if int(m.group(1)) in span else m.group(1), text)
+        return shift_years(text, old, new, years)
 
     table.start_year = new if table.start_year in (None, old) else table.start_year
     table.period = shift(table.period)

@@ -5,10 +5,12 @@ text is escaped by ChatSession.turn before it leaves, so these functions may quo
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from assistant.chat.edits import money, row_label
 from assistant.schema import Finding, Indicator, Precedent, TargetTable
+from assistant.text import clean_input
 
 HELP = (
     "我可以帮您：\n"
@@ -29,9 +31,25 @@ BRIEF_LABEL = {"name": "项目名称", "department": "主管部门", "implementi
 EXPORT_LABEL = {"xlsx": "下载 .xlsx", "docx": "下载 .docx", "json": "下载 .json"}
 
 
+# What would make a reply fetch or link something, or run through KaTeX, when it quotes the user: HTML
+# tags, link and image brackets (and Streamlit's :color[…] directives), $…$ maths, and bare URLs that
+# GFM would turn into links. The replies' own Markdown (**bold**, "- " lists, | tables) is kept.
+_ESCAPES = {"<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "$": "\\$"}
+_ESCAPE = re.compile(r"[<>\[\]$]|(?<=[A-Za-z])://|(?i:www)\.")
+
+
 def escape(text: str) -> str:
-    """Nothing the user typed may come back as HTML: < and > are written as entities."""
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    """Nothing the user typed may come back as markup: no HTML, image, link, maths or autolink, and no
+    control character or lone surrogate (text.clean_input)."""
+    def sub(m: re.Match) -> str:
+        token = m.group(0)
+        if token == "://":
+            return ":\\/\\/"
+        if token.lower() == "www.":
+            return token[:3] + "\\."
+        return _ESCAPES[token]
+
+    return _ESCAPE.sub(sub, clean_input(text))
 
 
 def findings_line(findings: list[Finding], *, hint: bool = True) -> str:
@@ -69,9 +87,12 @@ def cite(p: Precedent) -> str:
 def draft_text(table: TargetTable, findings: list[Finding], has_purpose: bool) -> str:
     counts = Counter(level_text(r).split("·")[0] for r in table.indicators)
     spread = "、".join(f"{k} {n}" for k, n in counts.items())
-    cited = sum(1 for r in table.indicators if r.precedents)
+    cited = sum(1 for r in table.indicators if any(p.kind == "corpus" for p in r.precedents))
+    library = sum(1 for r in table.indicators
+                  if r.precedents and all(p.kind == "library" for p in r.precedents))
+    from_library = f"，{library} 个来自共性指标库" if library else ""
     lines = [f"已起草「{table.project_name}」{table.year or ''}年度绩效目标：共 {len(table.indicators)} 个指标"
-             f"（{spread}），其中 {cited} 个附有先例，见右侧表格。"]
+             f"（{spread}），其中 {cited} 个附有往年表格的先例{from_library}，见右侧表格。"]
     lines += table.notices
     asks = [(i, r) for i, r in enumerate(table.indicators) if r.needs_input]
     if asks:

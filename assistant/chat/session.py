@@ -31,6 +31,7 @@ from assistant.errors import AssistantError
 from assistant.review.check import check_table
 from assistant.schema import BRIEF_HEADER, Finding, Indicator, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import classify_basis, infer_level2, level1_of, normalize_level2, place, variant_of
+from assistant.text import clean_input
 from assistant.values import chinese_number, clean, parse_value
 
 __all__ = ["ChatSession", "SessionState"]
@@ -67,7 +68,8 @@ class ChatSession:
 
     def turn(self, text: str) -> Reply:
         """Answer one message; appends the user's and the assistant's messages to the history."""
-        message = text if isinstance(text, str) else ""
+        # cleaned where it enters (lone surrogates, control characters): a save can never fail on it
+        message = clean_input(text if isinstance(text, str) else "", MAX_MESSAGE + 1)
         too_long = len(message) > MAX_MESSAGE
         message = message[:MAX_MESSAGE]
         work = self.state.model_copy(deep=True)

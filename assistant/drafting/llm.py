@@ -25,7 +25,7 @@ from assistant.errors import AssistantError
 from assistant.text import name_similarity, normalize_name
 from assistant.schema import Basis, Indicator, Level1, Level2, ProjectBrief, Severity, TargetTable
 from assistant.taxonomy import COST_LEVEL2, TREES, Variant, place_all, classify_basis, normalize_level1, normalize_level2
-from assistant.values import format_number
+
 
 log = logging.getLogger(__name__)
 

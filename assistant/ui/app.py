@@ -2,13 +2,14 @@
 
 Glue only: the chat, drafting, checking and export live in the library; this page keeps one
 SessionState per browser, draws it, and saves it after every change. The page parts are in
-ui_sidebar (项目信息, 我的草稿, 设置), ui_draft (起草), ui_browse (先例浏览) and ui_import (导入).
+ui_sidebar (项目信息, 我的草稿, 设置), ui_draft (起草), ui_browse (先例浏览), ui_import (导入) and ui_selfeval (自评).
 """
 from __future__ import annotations
 
 import streamlit as st
 
 from assistant.ui import browse as ui_browse, draft as ui_draft, importer as ui_import, sidebar as ui_sidebar
+from assistant.ui import selfeval as ui_selfeval
 from assistant.ui import state as S
 
 TITLE = "绩效目标起草助手"
@@ -27,13 +28,15 @@ def main() -> None:
     st.caption("根据往年的绩效目标表起草项目支出绩效目标申报表：对话起草、表格修改、审核检查、导出 Excel / Word。")
     with st.container():  # always drawn, so the tabs below keep their place (and their selection)
         S.show_flash()
-    draft_tab, browse_tab, import_tab = st.tabs(["起草", "先例浏览", "导入"], key="main_tabs")
+    draft_tab, browse_tab, import_tab, selfeval_tab = st.tabs(["起草", "先例浏览", "导入", "自评"], key="main_tabs")
     with draft_tab:
         ui_draft.render()
     with browse_tab, S.guard("浏览先例"):
         ui_browse.render()
     with import_tab, S.guard("导入表格"):
         ui_import.render()
+    with selfeval_tab, S.guard("绩效自评"):
+        ui_selfeval.render()
     # Drawn last, so a chat turn earlier in this run already shows in the 项目信息 boxes.
     with st.sidebar, S.guard("显示项目信息"):
         ui_sidebar.render()

@@ -1,4 +1,7 @@
-"""Tab 先例浏览: filter the corpus, see where each indicator comes from, compare cities, copy a row."""
+"""Tab 先例浏览: filter the corpus, see where each indicator comes from, compare cities, copy a row.
+
+Precedents come from files (a user's shared form among them): every text shown through Markdown (a
+label, a caption, a flash) goes through state.plain; tables (st.dataframe) show text as text."""
 from __future__ import annotations
 
 import re
@@ -130,7 +133,7 @@ def add_to_draft(record: IndicatorRecord) -> None:
     table = add_precedent(ss.state.table or _empty_table(), as_indicator(record))
     table = placed(table, Variant.MOF_2021 if ss.cost_as_level1 else Variant.PROVINCIAL)
     if S.safely("加入草稿", S.set_table, table):
-        S.flash("success", f"已把“{record.name}”（{record.city}）加入草稿。")
+        S.flash("success", f"已把“{S.plain(record.name)}”（{S.plain(record.city)}）加入草稿。")
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -154,7 +157,7 @@ def results() -> None:
     event = st.dataframe(frame(rows), key="browse_table", hide_index=True, width="stretch", height=380,
                          on_select="rerun", selection_mode="single-row")
     picked = [rows[i] for i in event.selection.rows if i < len(rows)] if event else []
-    label = f"加入草稿：{picked[0].name}" if picked else "加入草稿"
+    label = f"加入草稿：{S.plain(picked[0].name[:40])}" if picked else "加入草稿"  # a label renders Markdown
     st.button(label, key="browse_add", disabled=not picked, on_click=add_to_draft, args=tuple(picked[:1]))
 
 

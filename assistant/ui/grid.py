@@ -14,6 +14,7 @@ import pandas as pd
 
 from assistant.schema import Indicator, Precedent, TargetTable
 from assistant.taxonomy import classify_basis, normalize_level1, normalize_level2
+from assistant.text import clean_input
 from assistant.values import parse_value
 
 ROW = "行"
@@ -51,9 +52,13 @@ def has_edits(edits: Mapping[str, Any] | None) -> bool:
 
 
 def _text(value: Any) -> str:
+    """A grid cell as typed, where it enters: cleaned (text.clean_input), one line, at most MAX_CELL.
+
+    The grid shows text as text (st.data_editor renders no Markdown or HTML), so nothing is escaped
+    here; the places that render Markdown escape with state.plain."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return " ".join(str(value).split())[:MAX_CELL]
+    return " ".join(clean_input(value, MAX_CELL * 2).split())[:MAX_CELL]
 
 
 def _set(ind: Indicator, column: str, value: Any) -> None:

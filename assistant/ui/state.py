@@ -3,6 +3,11 @@
 st.session_state holds data only (the SessionState, findings, ids); clients (the draft store, the
 drafters) come from @st.cache_resource. The owner id lives in the URL (?u=…), so a refresh or an app
 restart finds the same drafts, and two browsers never share one.
+
+Saving cannot lose work: text typed into the chat is cleaned where it enters (text.clean_input); a save
+that fails is reported on the page; a draft saved by another tab since this one opened it is not
+overwritten (the store's version check) — this tab's work is kept as a new draft beside it; and a
+message that starts a new project saves it as a new draft, the old one staying in 我的草稿.
 """
 from __future__ import annotations
 
@@ -21,8 +26,17 @@ from assistant.review.check import check_table
 from assistant.config import get_settings
 from assistant.errors import AssistantError
 from assistant.schema import Finding, TargetTable
-from assistant.output.storage import DEFAULT_NAME, Draft, DraftStore, default_store, is_id, new_id
+from assistant.output.storage import (
+    DEFAULT_NAME,
+    ConflictError,
+    Draft,
+    DraftStore,
+    default_store,
+    is_id,
+    new_id,
+)
 from assistant.taxonomy import Variant
+from assistant.text import clean_input
 
 log = logging.getLogger("assistant.ui.app")
 ss = st.session_state
@@ -62,17 +76,30 @@ def variant() -> Variant:
     return Variant.MOF_2021 if ss.get("cost_as_level1") else Variant.PROVINCIAL
 
 
+class PageChat(ChatSession):
+    """The page's ChatSession: the message is cleaned where it enters, and a turn that drafts a
+    different project marks the next save as a new draft."""
+
+    def turn(self, text: str):
+        before = self.state.table.project_name if self.state.table is not None else None
+        reply = super().turn(clean_input(text))
+        after = self.state.table.project_name if self.state.table is not None else None
+        if reply.action == "draft" and before is not None and after != before:
+            ss.new_project = before
+        return reply
+
+
 def chat() -> ChatSession:
     """A ChatSession over this browser's state; cheap to build, so built per use, never stored."""
-    return ChatSession(ss.state, drafter=drafter(variant().value))
+    return PageChat(ss.state, drafter=drafter(variant().value))
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
-def plain(text: str) -> str:
-    """User text shown through st.markdown as typed: no formatting, links or HTML from it."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("\n", "  \n")
+def plain(text: str | None) -> str:
+    """User text shown through st.markdown as typed: no formatting, links, maths, HTML or entities."""
+    return _MARKDOWN.sub(r"\\\1", clean_input(text)).replace("\n", "  \n")
 
 
 # --- messages that outlive a rerun (callbacks run before the page is drawn) -------------------
@@ -144,6 +171,7 @@ def init() -> None:
 def open_draft(draft: Draft | None) -> None:
     ss.state = draft.state if draft else SessionState()
     ss.draft_id = draft.id if draft else None
+    ss.draft_version = draft.version if draft else None
     ss.custom_name = draft.name if draft and draft.name != auto_name(draft.state) else None
     ss.findings = findings_for(ss.state.table)
     ss.grid_version = ss.get("grid_version", 0) + 1
@@ -172,15 +200,41 @@ def draft_name() -> str:
 
 
 def save() -> bool:
-    """Autosave: called after every change. A failure is reported (flash), never silent."""
+    """Autosave: called after every change. Never raises; a failure is reported (flash), never silent."""
     if ss.draft_id is None and ss.state == SessionState():
         return True  # nothing typed yet: don't litter the draft list with empty drafts
+    old_project = ss.pop("new_project", None)
+    if old_project is not None and ss.draft_id is not None:
+        ss.draft_id, ss.draft_version, ss.custom_name = None, None, None  # the old draft stays as saved
+        flash("info", f"新项目已另存为新草稿；原草稿《{plain(old_project)}》仍在“我的草稿”中。")
     try:
-        ss.draft_id = store().save(ss.owner, ss.draft_id, draft_name(), ss.state)
+        ss.draft_id, ss.draft_version = store().put(ss.owner, ss.draft_id, draft_name(), ss.state,
+                                                    ss.get("draft_version"))
+    except ConflictError as exc:
+        return _keep_as_copy(exc)
     except AssistantError as exc:
-        flash("error", f"自动保存失败：{exc}")
+        flash("error", f"自动保存失败：{exc}。您的修改仍在本页，下一次修改时会再次保存；也可先导出备份。")
+        return False
+    except Exception:
+        log.exception("autosave failed")
+        flash("error", "自动保存失败（意外错误）。您的修改仍在本页，下一次修改时会再次保存；也可先导出备份。")
         return False
     st.query_params["d"] = ss.draft_id
+    return True
+
+
+def _keep_as_copy(conflict: ConflictError) -> bool:
+    """Another tab saved this draft meanwhile: keep both, never overwrite theirs with ours."""
+    name = f"{draft_name()}（本页副本）"
+    try:
+        ss.draft_id, ss.draft_version = store().put(ss.owner, None, name, ss.state)
+    except AssistantError as exc:
+        flash("error", f"{conflict}；本页的修改也未能另存：{exc}")
+        return False
+    ss.custom_name = name
+    st.query_params["d"] = ss.draft_id
+    flash("warning", f"{plain(str(conflict))}。为不覆盖那边的修改，本页的内容已另存为新草稿“{plain(name)}”，"
+                     "两份都在“我的草稿”中。")
     return True
 
 

@@ -13,7 +13,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from app_env import REPO, prepared_data_dir
-from fake_openai_server import FakeOpenAI, Status
+from fake_openai_server import FakeOpenAI, Status, ToolCall
 from assistant.schema import Level1, Level2
 from assistant.output.storage import DraftStore, new_id
 from assistant.ui.draft import chat_markdown
@@ -80,7 +80,7 @@ def test_first_visit_gets_an_owner_and_a_welcome(data_dir):
     owner = at.query_params["u"]
     assert isinstance(owner, str) and len(owner) == 32
     assert "起草" in assistant_texts(at)[0]
-    assert [t.label for t in at.tabs] == ["起草", "先例浏览", "导入"]
+    assert [t.label for t in at.tabs] == ["起草", "先例浏览", "导入", "自评"]
     assert not at.get("download_button")  # no draft yet, nothing to download
 
 
@@ -291,12 +291,13 @@ def test_import_round_trip_into_my_corpus(data_dir):
         Indicator(level1=Level1.SATISFACTION, level2=Level2.SATISFACTION, name="职工满意度", value="≥90%")])
     doc = ui_import.read_upload("测试导入.xlsx", to_xlsx(table))
     assert doc.projects[0].table.indicators[0].name == "租赁面积"
-    added = ui_import.add_to_corpus("测试导入.xlsx", to_xlsx(table))
-    mine = data_dir / "user_corpus"
+    owner, other = new_id(), new_id()
+    added = ui_import.add_to_corpus(owner, "测试导入.xlsx", to_xlsx(table))
+    mine = data_dir / "user_corpus" / owner
     assert (mine / "测试导入.json").exists() and added.provenance.source == "测试导入.xlsx"
-    at = open_app()
-    assert any(b.label == "移除" for b in at.button)
-    ui_import.remove_from_corpus("测试导入.xlsx")
+    assert any(b.label == "移除" for b in open_app(owner).button)
+    assert not any(b.label == "移除" for b in open_app(other).button)  # another browser's form is not theirs
+    ui_import.remove_from_corpus(owner, "测试导入.xlsx")
     assert not (mine / "测试导入.json").exists()
 
 
@@ -331,11 +332,13 @@ def model_server(data_dir, monkeypatch):
 
 
 def test_the_page_drafts_with_the_configured_model(model_server):
-    model_server.enqueue(_MODEL_REPLY)
+    # the chat's tool call first (it reads the message), then the drafter's structured answer
+    model_server.enqueue(ToolCall("draft", {"name": "房屋租赁费", "budget_wan": 60.13, "year": 2025}), _MODEL_REPLY)
     at = say(open_app(), DRAFT)
     no_traceback(at)
     table = state(at).table
-    assert len(model_server.requests) == 1  # the page's own drafter asked the model, once
+    assert len(model_server.requests) == 2  # the page's own router and drafter asked the model, once each
+    assert "tools" in model_server.requests[0] and table.budget == 60.13
     assert any("大模型（qwen-test）" in n for n in table.notices)
     assert "办公用房保障率" in [r.name for r in table.indicators]
     rent = next(r for r in table.indicators if r.name == "年租赁费用")

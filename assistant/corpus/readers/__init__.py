@@ -5,8 +5,10 @@ a sniff of its format. Readers are named after the *format* they read, not the c
 file it, so a form from another unit in the same format reads the same way. Each text reader module
 exposes ``matches(text) -> bool`` (a cheap sniff of the format) and ``read(path, text) ->
 SourceDocument``; the office readers (xlsx_table, docx_table) expose ``read(path)`` and share the
-standard table's rules (standard_rows, standard_block, standard_grid, standard_table). openpyxl and
-python-docx are imported only when an office file is read.
+standard table's rules (standard_rows, standard_block, standard_grid, standard_table). An office file
+is untrusted input: its zip directory is checked here (limits), then it is read, bounded and
+streaming (xlsx_parts, docx_table over xml_stream), in a worker process with a time and memory
+limit (worker).
 """
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from assistant.corpus.readers import (
     budget_text,
     declaration_text,
     department_text,
-    docx_table,
+    limits,
     self_eval_text,
     summary_text,
-    xlsx_table,
+    worker,
 )
+from assistant.corpus.readers.office import SUFFIXES, read_office
 from assistant.errors import IngestError
 from assistant.schema import SourceDocument
 
@@ -28,16 +31,24 @@ from assistant.schema import SourceDocument
 _TEXT_READERS = [self_eval_text, department_text, budget_text, summary_text, declaration_text]
 
 
-def read_source(path: Path) -> SourceDocument:
-    """Read one past form of any supported format. Raises IngestError with a Chinese message."""
+__all__ = ["read_office", "read_source"]
+
+
+def read_source(path: Path, display: str | None = None, *, isolated: bool = True) -> SourceDocument:
+    """Read one past form of any supported format. Raises IngestError with a Chinese message.
+
+    ``display`` is the name the user knows the file by; ``isolated=False`` reads an office file in
+    this process (still bounded), for callers that trust the file.
+    """
     path = Path(path)
+    name = display or path.name
     if not path.exists():
-        raise IngestError(f"{path.name}：文件不存在")
+        raise IngestError(f"{name}：文件不存在")
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return xlsx_table.read(path)
-    if suffix == ".docx":
-        return docx_table.read(path)
+    if suffix in SUFFIXES:
+        limits.check_zip(path, suffix, name)  # the cheap refusals, without starting a process
+        return worker.read_isolated(path, name) if isolated else read_office(path, name)
+    limits.check_size(name, path.stat().st_size)
     data = path.read_bytes()
     if not data.strip():
         raise IngestError(f"{path.name}：文件为空")

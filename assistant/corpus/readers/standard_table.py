@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from assistant.corpus.readers.standard_block import period_years, read_block
+from assistant.corpus.readers.limits import MAX_INDICATORS
 from assistant.corpus.readers.standard_grid import read_grid
 from assistant.corpus.readers.standard_rows import Columns, Row, header_columns, is_block_row, is_title
 from assistant.errors import IngestError
@@ -97,14 +98,32 @@ def city_of(unit: str) -> str:
     return match.group(1) if match else ""
 
 
-def document(path: Path, projects: list[ProjectRecord], problems: list[str]) -> SourceDocument:
+def document(path: Path, projects: list[ProjectRecord], problems: list[str],
+             display: str | None = None) -> SourceDocument:
+    """The forms of one file with their provenance; a file with a header but no indicator row is
+    refused (it is not a precedent), and more than MAX_INDICATORS rows are cut, with a notice."""
+    name = display or path.name
     if not projects:
-        raise IngestError(f"{path.name}：{NO_HEADER}")
+        raise IngestError(f"{name}：{NO_HEADER}")
+    if not any(project.table.indicators for project in projects):
+        raise IngestError(f"{name}：只找到表头，没有读到任何指标行（三级指标为空），未导入")
+    _cap_indicators(projects, problems)
     first = projects[0].table
     unit = unit_name(first)
     for project in projects:
         if unit_name(project.table) not in ("", unit):
             project.unit = unit_name(project.table)
-    provenance = Provenance(source=path.name, city=city_of(unit), unit=unit, year=first.year,
+    provenance = Provenance(source=name, city=city_of(unit), unit=unit, year=first.year,
                             form_kind=FormKind.DECLARATION)
     return SourceDocument(provenance=provenance, projects=projects, problems=problems)
+
+
+def _cap_indicators(projects: list[ProjectRecord], problems: list[str]) -> None:
+    left = MAX_INDICATORS
+    for project in projects:
+        rows = project.table.indicators
+        if len(rows) > left:
+            problems.append(f"《{project.table.project_name}》指标行过多：一份表格最多读取 {MAX_INDICATORS} 行，"
+                            f"其余 {len(rows) - left} 行未读入")
+            del rows[left:]
+        left -= len(rows)
