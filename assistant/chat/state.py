@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assistant.errors import AssistantError
 from assistant.schema import Finding, Precedent, ProjectBrief, TargetTable
 
 
@@ -32,3 +33,13 @@ class Reply(BaseModel):
     table: TargetTable | None = None
     findings: list[Finding] = Field(default_factory=list)
     precedents: list[Precedent] = Field(default_factory=list)
+
+
+def named_brief(brief: ProjectBrief, table: TargetTable | None = None) -> ProjectBrief:
+    """The session's brief, named after the table when the user never named it."""
+    name = brief.name or (table.project_name if table else None) or "未命名项目"
+    return brief.model_copy(update={"name": name})
+
+
+class NoTable(AssistantError):
+    """A revision, check or export asked for before there is a draft: an offer to draft, not a fault."""

@@ -149,7 +149,7 @@ def grid_labels(two_values: bool) -> list[str]:
     return ["一级指标", "二级指标", "三级指标", *values, "指标值确定依据"]
 
 
-def _runs(keys: list[str]) -> list[tuple[int, int]]:
+def merge_runs(keys: list[str]) -> list[tuple[int, int]]:
     """(start, length) of consecutive equal non-empty keys: the cells to merge down."""
     runs, start = [], 0
     for i in range(1, len(keys) + 1):
@@ -168,9 +168,9 @@ def _indicator_grid(table: TargetTable, n: int, cells: list[Cell], row: int) -> 
     level1 = [i.level1.value if i.level1 else "" for i in inds]
     # a 二级 merges only inside its own 一级 group
     level2 = [f"{a}/{i.level2.value}" if i.level2 else "" for a, i in zip(level1, inds)]
-    for start, length in _runs(level1):
+    for start, length in merge_runs(level1):
         cells.append(Cell(first + start, 0, level1[start], rows=length, kind="level"))
-    for start, length in _runs(level2):
+    for start, length in merge_runs(level2):
         cells.append(Cell(first + start, 1, inds[start].level2.value, rows=length, kind="level"))
     for k, ind in enumerate(inds):
         values = [ind.midterm_value or "", ind.value] if n == 6 else [ind.value]

@@ -13,6 +13,7 @@ import io
 
 from assistant.errors import ExportError
 from assistant.output.export import FONT, Cell, clean_text, numbered
+from assistant.output.form_layout import merge_runs
 from assistant.schema import TargetTable
 from assistant.selfeval import Evaluation
 from assistant.values import format_number
@@ -78,10 +79,10 @@ def _indicators(table: TargetTable, evaluation: Evaluation, cells: list[Cell], r
     first = row + 1
     level1 = [s.level1 or "" for s in scores]
     level2 = [f"{a}/{s.level2}" if s.level2 else "" for a, s in zip(level1, scores)]
-    for start, length in _runs(level1):
+    for start, length in merge_runs(level1):
         weights = [s.weight for s in scores[start:start + length]]
         cells.append(Cell(first + start, 1, _level1_label(level1[start], scores, weights), rows=length, kind="level"))
-    for start, length in _runs(level2):
+    for start, length in merge_runs(level2):
         cells.append(Cell(first + start, 2, scores[start].level2, rows=length, kind="level"))
     for k, (ind, s) in enumerate(zip(table.indicators, scores)):
         r = first + k
@@ -89,16 +90,6 @@ def _indicators(table: TargetTable, evaluation: Evaluation, cells: list[Cell], r
                   Cell(r, 6, _num(s.weight), kind="number"), Cell(r, 7, _num(s.score), kind="number"),
                   Cell(r, 8, ind.deviation or "")]
     return first + n
-
-
-def _runs(keys: list[str]) -> list[tuple[int, int]]:
-    runs, start = [], 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            if keys[start]:
-                runs.append((start, i - start))
-            start = i
-    return runs
 
 
 # --- xlsx ------------------------------------------------------------------------------------------------

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from assistant.corpus.readers.docx_table import document_rows
 from assistant.corpus.readers.standard_rows import Row, amount, norm, value_after
+from assistant.corpus.readers.standard_grid import fill_levels
 from assistant.corpus.readers.standard_table import city_of, unit_name
 from assistant.corpus.readers.xlsx_parts import read_workbook
 from assistant.corpus.readers.xlsx_table import sheet_rows
 from assistant.schema import Funds, FormKind, Indicator, ProjectRecord, Provenance, SourceDocument, TargetTable
-from assistant.taxonomy import infer_level2, level1_of, normalize_level1, normalize_level2
+from assistant.taxonomy import normalize_level1, normalize_level2
 
 TITLE = "绩效自评表"
 _GRID = {"一级指标": "level1", "二级指标": "level2", "三级指标": "name", "年度指标值": "value", "指标值": "value",
@@ -155,13 +156,7 @@ def _grid(rows: list[Row], problems: list[str]) -> tuple[list[Indicator], dict]:
                         weight=amount(at(row, "weight")), score=amount(at(row, "score")),
                         deviation=at(row, "deviation") or None, line=row.line or None)
         ind.level1, ind.level2 = normalize_level1(level1), normalize_level2(level2)
-        if ind.level2 is None:
-            ind.level2 = infer_level2(ind.name, ind.value, ind.level1)
-            if ind.level2 is not None:
-                ind.inferred.append("level2")
-        if ind.level1 is None and ind.level2 is not None:
-            ind.level1 = level1_of(ind.level2)
-            ind.inferred.append("level1")
+        fill_levels(ind)
         if ind.level1 is None:
             problems.append(f"{row.where}：无法识别“{ind.name}”的一级指标")
         indicators.append(ind)

@@ -70,13 +70,7 @@ def _place(ind: Indicator, carry: _Carry, row: Row, problems: list[str]) -> None
     ind.level1, ind.level2 = normalize_level1(carry.level1), normalize_level2(carry.level2)
     if carry.level1 and ind.level1 is None:
         problems.append(f"{row.where}：无法识别的一级指标“{carry.level1}”，已按指标名称推断")
-    if ind.level2 is None:
-        ind.level2 = infer_level2(ind.name, ind.value, ind.level1)
-        if ind.level2 is not None:
-            ind.inferred.append("level2")
-    if ind.level1 is None and ind.level2 is not None:
-        ind.level1 = level1_of(ind.level2)
-        ind.inferred.append("level1")
+    fill_levels(ind)
 
 
 def read_basis(text: str) -> tuple[Basis | None, str | None]:
@@ -96,3 +90,15 @@ def _with_unit(value: str, unit: str) -> str:
     if parsed.kind is ValueKind.QUANTITY and not parsed.unit and not value.endswith(unit):
         return value + unit
     return value
+
+
+def fill_levels(ind: Indicator) -> None:
+    """The 二级 inferred from the name and value when the form gave none, the 一级 from the 二级; each
+    guess named in ``inferred``."""
+    if ind.level2 is None:
+        ind.level2 = infer_level2(ind.name, ind.value, ind.level1)
+        if ind.level2 is not None:
+            ind.inferred.append("level2")
+    if ind.level1 is None and ind.level2 is not None:
+        ind.level1 = level1_of(ind.level2)
+        ind.inferred.append("level1")
