@@ -97,15 +97,24 @@ def _work(path: Path, name: str, seconds: float) -> dict:
         return {"error": f"{name}：文件已损坏或不是有效的 Excel/Word 文件（{type(exc).__name__}）"}
 
 
+def _peak_mb() -> float | None:
+    """This process's own peak RSS. VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork and exec,
+    so a worker started by a large parent (the page, a test run holding the model) would report the
+    parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)  # kB
+    except OSError:
+        pass
+    return None
+
+
 def main(argv: list[str]) -> int:
     path, name, seconds = Path(argv[0]), argv[1], float(argv[2])
     answer = _work(path, name, seconds)
-    try:
-        import resource
-
-        answer["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
-    except (ImportError, OSError):
-        pass
+    answer["peak_mb"] = _peak_mb()
     sys.stdout.write("\n" + json.dumps(answer, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return 0
