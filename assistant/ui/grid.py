@@ -125,13 +125,23 @@ def set_value(table: TargetTable, row: int, value: str) -> TargetTable:
 
 
 def precedent_frame(precedents: list[Precedent]) -> pd.DataFrame:
+    """Each precedent as city·year·project with its original row; a library pattern is labelled 共性指标库,
+    its template slots shown as what they stand for ("{服务}服务面积" → "（服务）服务面积")."""
     rows = [{
-        "城市": p.city or ("指标库" if p.kind == "library" else ""),
-        "年度": str(p.year or ""),
-        "项目": p.project or "",
-        "三级指标": p.name,
-        "指标值": p.value or "",
+        "来源": "共性指标库" if p.kind == "library" else f"{p.city or ''}{p.year or ''}".strip() or "往年表格",
+        "项目": (p.project or "").removeprefix("共性指标库·"),
+        "三级指标": _unslotted(p.name),
+        "指标值": _unslotted(p.value or ""),
         "依据": p.basis or "",
-        "出处": f"{p.source}:{p.line}" if p.source and p.line else (p.source or ""),
+        "原表位置": (f"第{p.line}行" if p.line else "") if p.kind == "corpus" else "指标库模板",
     } for p in precedents]
-    return pd.DataFrame(rows, columns=["城市", "年度", "项目", "三级指标", "指标值", "依据", "出处"])
+    return pd.DataFrame(rows, columns=PRECEDENT_COLUMNS)
+
+
+PRECEDENT_COLUMNS = ["来源", "项目", "三级指标", "指标值", "依据", "原表位置"]
+
+
+def _unslotted(text: str) -> str:
+    return re.sub(r"\{([^{}]*)\}", lambda m: f"（{m.group(1)}）" if m.group(1) else "", text or "")
+
+

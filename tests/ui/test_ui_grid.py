@@ -113,8 +113,17 @@ def test_one_click_value(suggestion, value):
 
 def test_precedent_frame_has_provenance():
     frame = precedent_frame(_table().indicators[0].precedents)
-    assert frame.iloc[0]["出处"] == "001.txt:40"
-    assert frame.iloc[0]["城市"] == "广州"
+    row = frame.iloc[0]
+    assert (row["来源"], row["项目"], row["原表位置"]) == ("广州2023", "花都办事处业务用房租赁经费", "第40行")
+    assert "001.txt" not in " ".join(frame.astype(str).values.ravel())  # no raw file ids
+
+
+def test_a_library_pattern_is_labelled_and_shows_no_template_slots():
+    pattern = Precedent(kind="library", project="共性指标库·物业管理", name="{服务}服务面积", value="≥{面积}平方米",
+                        source="corpus/library/property.yaml", line=12)
+    row = precedent_frame([pattern]).iloc[0]
+    assert (row["来源"], row["项目"]) == ("共性指标库", "物业管理")
+    assert "{" not in row["三级指标"] + row["指标值"] and row["三级指标"] == "（服务）服务面积"
 
 
 # --- uploads ---------------------------------------------------------------------------------------
