@@ -12,6 +12,7 @@ from assistant.chat.phrases import (
     CANCEL,
     CN,
     CONFIRM,
+    DEADLINE,
     DELIM,
     DRAFT_WORDS,
     POLITE,
@@ -69,14 +70,14 @@ def extract_brief(s: str, *, with_name: bool) -> ProjectBrief:
 
 
 def _count_clauses(s: str, name: str | None) -> list[str]:
-    """The clauses of a message that state a count (not the budget, a year or the project's period)."""
+    """The clauses of a message that state a count or a deadline (not the budget, a year or the period)."""
     out = []
     for clause in re.split(r"[,，;；。\n\s]+", s):
         clause = clause.strip()
         if not clause or (name and clause.endswith(name)):
             continue
         quantities = read_brief("", _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))).quantities
-        if any(q.unit_class not in ("money", "duration") for q in quantities):
+        if any(q.unit_class not in ("money", "duration") for q in quantities) or DEADLINE.search(clause):
             out.append(clause)
     return out
 

@@ -32,7 +32,7 @@ def row_label(table: TargetTable, i: int) -> str:
 
 # --- finding rows ----------------------------------------------------------------------------
 
-def resolve_rows(table: TargetTable, target: str | None, focus: int | None) -> list[int]:
+def resolve_rows(table: TargetTable, target: str | None, focus: int | None, *, loose: bool = True) -> list[int]:
     """Rows a phrase points at: "第3个", "这个指标" (the focused row), a name, or a 二级 ("满意度")."""
     rows = table.indicators
     if not rows:
@@ -71,7 +71,7 @@ def resolve_rows(table: TargetTable, target: str | None, focus: int | None) -> l
     score, best = max((name_similarity(target, r.name), i) for i, r in enumerate(rows))
     if score >= 0.5:
         return [best]
-    implied = infer_level2(target)  # "印刷质量合格绿": the one 质量 row there is
+    implied = infer_level2(target) if loose else None  # "印刷质量合格绿": the one 质量 row there is
     same = [i for i, r in enumerate(rows) if implied is not None and r.level2 is implied]
     if len(same) == 1:
         return same

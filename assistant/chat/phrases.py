@@ -109,3 +109,7 @@ LOOSE_SUFFIX = re.compile(r"(?:的)?(?:那一?行|这一?行|那一?条|这一?�
 JUST_ADDED = re.compile(r"(?:刚才|刚刚|刚|最后|上一个|上次)(?:新)?(?:加|添加|增加|补)?(?:的|上的)?(?:那个|那条|那一?行|指标|这个)?")
 LEVEL1_WORDS = {"产出": Level1.OUTPUT, "效益": Level1.BENEFIT, "效果": Level1.BENEFIT, "满意度": Level1.SATISFACTION,
                 "成本": Level1.COST}
+
+# "时效指标 补贴按月发 每月10号前发到位": a 二级 to add, then what it should say.
+LEVEL2_HINT = re.compile(r"^(?P<level2>时效|质量|数量|成本|满意度|社会效益|经济效益|生态效益|可持续影响|效益)(?:性)?(?:指标)?"
+                         r"[,，:：\s]+(?P<rest>.+)$")

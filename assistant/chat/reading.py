@@ -103,7 +103,7 @@ class Reading:
         if not value or not name or len(name) > 20 or parse_value(value).number is None:
             return self._deadline_said(state, intent) or self._facts_said(state, intent)
         try:
-            rows = edits.resolve_rows(state.table, name, None)
+            rows = edits.resolve_rows(state.table, name, None, loose=False)  # a stated name is meant as written
         except AssistantError:
             rows = []
         if len(rows) == 1:

@@ -9,13 +9,14 @@ import re
 
 from assistant.chat import brief_fields, edits, intents, replies
 from assistant.chat.intents import Intent
+from assistant.chat.phrases import DEADLINE, LEVEL2_HINT
 from assistant.chat.state import Reply, SessionState, named_brief
 from assistant.drafting import extra_rows
 from assistant.drafting.brief import parse_budget, parse_year
 from assistant.errors import AssistantError
 from assistant.schema import BRIEF_HEADER, Indicator, Level2, ProjectBrief
 from assistant.taxonomy import place, variant_of
-from assistant.values import clean, parse_value
+from assistant.values import chinese_number, clean, format_number, parse_value
 
 
 class Revising:
@@ -49,7 +50,7 @@ class Revising:
                 row = table.indicators[i]
                 new = clean(intent.new or "")
                 if field in ("value", "midterm"):
-                    new = edits.with_unit_of(row.value, new)
+                    new = edits.with_unit_of(row.value, numerals(new))
                 old = edits.set_field(row, field, new)
                 lines.append(f"{edits.row_label(table, i)}的{edits.FIELD_LABEL[field]}：{old or '（空）'} → {new}")
             return lines
@@ -80,7 +81,20 @@ class Revising:
         table = self._need_table(state, "添加指标")
         what = intent.target or ""
         level2 = intents.level2_word(what)
-        row = self._new_row(state, level2) if level2 else self._named_row(state, what)
+        hint = LEVEL2_HINT.match(what) if level2 is None else None
+        if hint and (level2 := intents.level2_word(hint.group("level2"))):
+            what = hint.group("rest")  # "时效指标 补贴按月发 每月10号前发到位": a 二级, and what it should say
+        when = _when(what) if hint else None
+        named, value = edits.split_name_value(what) if hint and not when else ("", None)
+        if value and len(named) >= 2:  # "数量指标 审计报告份数 1份": the row is named
+            row = self._named_row(state, what)
+            row.level2 = level2
+        else:
+            row = self._new_row(state, level2) if level2 else self._named_row(state, what)
+        if when:
+            edits.set_field(row, "value", when)
+        elif hint and level2 is not None and not value:  # the user's own words kept: "物业费按季度支付"
+            row.explanation = f"{row.explanation or ''}（要求：{what}）".strip()
         place(row, variant_of(table))
         at: list[int] = []
 
@@ -141,3 +155,25 @@ class Revising:
             text += "\n" + "\n".join(f"- **错误** {f.message}" + (f"（建议：{f.suggestion}）" if f.suggestion else "")
                                      for f in errors[:2])
         return self._reply(state, text, "revise", findings=findings)
+
+
+def numerals(value: str) -> str:
+    """"四台" → "4台", "九十五%" → "95%": Chinese numerals in a typed value, as the forms write them."""
+    def digits(m: re.Match) -> str:
+        n = chinese_number(m.group())
+        return format_number(n) if n is not None else m.group()
+
+    # a numeral run of its own (not the 万 of "85万元"), with a digit in it or starting with 十
+    return re.sub(r"(?<![\d.零〇一二两三四五六七八九十百千万])(?:[零〇一二两三四五六七八九][零〇一二两三四五六七八九十百千万]*|十[零〇一二两三四五六七八九]?)"
+                  r"(?=[^零〇一二两三四五六七八九十百千万]|$)", digits, value)
+
+
+def _when(text: str) -> str | None:
+    """A date or a monthly deadline in a hint: "每月10号前" → 每月10日前; "11月30号前" → 11月30日前."""
+    m = re.search(r"每月\s*(\d{1,2})\s*[日号]\s*(?:之?前|以前)", text)
+    if m:
+        return f"每月{int(m.group(1))}日前"
+    m = DEADLINE.search(text)
+    if m and m.group("month").isdigit():
+        return f"{int(m.group('month'))}月{int(m.group('day'))}日前" if m.group("day") else f"{int(m.group('month'))}月底前"
+    return None

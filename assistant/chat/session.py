@@ -217,7 +217,11 @@ class ChatSession(Reading, Browsing, Revising):
             state.pending = "draft"
             return self._continue_draft(state)
         values = intent.brief.said()
-        return self._revised(state, self._with_goals(state, lambda: self._carry(state, values)))
+        lines = self._with_goals(state, lambda: self._carry(state, values))
+        if values.get("description"):  # counts stated in it land in the table too
+            brief = named_brief(state.brief, state.table).model_copy(update={"name": "", "description": values["description"]})
+            lines += self._with_goals(state, lambda: extra_rows.place_facts(state.table, brief))
+        return self._revised(state, lines)
 
     def _answer_pending(self, state, intent: Intent) -> Reply:
         """The answer to the one question asked: "60万", "2025年", "预算六十万", a project name."""

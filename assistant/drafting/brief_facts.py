@@ -20,7 +20,7 @@ from assistant.values import chinese_number, clean, format_number
 # measure word → class. The class decides the indicator's wording (数量, 人次, 面积, 长度 …).
 UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys("套 台 辆 件 个 部 座 块 张 组 只 顶 床 册 本 卷 宗 条 处 所 家 项 类 种 株 棵 盏 根 "
-                    "把 副 双 箱 栋 幢 间 樘 扇 路 门 支 口 吨 份 笔".split(), "count"),
+                    "把 副 双 箱 栋 幢 间 樘 扇 路 门 支 口 吨 份 笔 篇 期刊".split(), "count"),
     **dict.fromkeys("页 幅".split(), "pages"),
     **dict.fromkeys("人次 人 名 位".split(), "people"),
     "户": "households",

@@ -32,7 +32,7 @@ def row_for_level2(drafter: PrecedentDrafter, table: TargetTable, brief: Project
     has_cost = any(r.level2 in COST_LEVEL2 for r in table.indicators)
     for c in drafter.clusters(brief)[1]:
         same = c.level2 is level2 or (level2 in COST_LEVEL2 and c.level2 in COST_LEVEL2)
-        if same and c.value_quality >= MIN_QUALITY.get(c.level2, 0.11) and \
+        if same and c.value_quality >= MIN_QUALITY.get(c.level2, 0.11) and not _asks(c) and \
                 all(name_similarity(c.name, e) < SAME_NAME for e in existing) and \
                 not (c.level2 in COST_LEVEL2 and has_cost and not _unit_cost(c)):
             return drafter.row_from_cluster(c, brief)
@@ -62,6 +62,11 @@ def named_row(drafter: PrecedentDrafter, brief: ProjectBrief, name: str, value: 
     return row
 
 
+def _asks(c: Cluster) -> bool:
+    """A precedent whose "value" is a question ("水电费是否及时完成支付工作"): not a target to copy."""
+    return any(re.search(r"是否|能否|有无|有没有", v or "") for v in c.values)
+
+
 def _unit_cost(c: Cluster) -> bool:
     """A unit cost (元/人, 万元/次): the one kind of cost row that can stand beside the total."""
     return any("/" in (m.record.value or "") for m in c.members)
@@ -85,9 +90,9 @@ def place_facts(table: TargetTable, brief: ProjectBrief) -> list[str]:
     facts = read_brief(brief.name or "", brief.description)
     lines = []
     for q in facts.quantities:
-        if q.unit_class in _SKIP_CLASSES or q.per or _carried(table, q):
+        if q.unit_class in _SKIP_CLASSES or _carried(table, q):
             continue
-        value = ("≥" if q.at_least else "") + q.text
+        value = ("≥" if q.at_least else "") + q.text + (f"/{q.per.removeprefix('每')}" if q.per else "")
         waiting = next((r for r in table.indicators if r.level2 is Level2.QUANTITY and r.needs_input
                         and _unit_class(r.value) == q.unit_class), None)
         if waiting is not None:

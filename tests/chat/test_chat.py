@@ -505,3 +505,41 @@ def test_real_add_timeliness(real_session_factory):
     assert session.turn("加一个时效指标").action == "revise"
     assert len(session.state.table.indicators) == n + 1
     assert re.search("时效", session.state.table.indicators[session.state.focus].level2.value)
+
+
+# --- loose phrasing (from the blind chat evaluation's classes) -----------------------------------------
+
+@pytest.mark.parametrize("typed, value", [("四台", "4台"), ("≤85万元", "≤85万元"), ("九十五%", "95%"),
+                                          ("十二次", "12次"), ("两千份", "2000份")])
+def test_numerals_in_a_typed_value(typed, value):
+    from assistant.chat.revising import numerals
+
+    assert numerals(typed) == value
+
+
+def test_a_stated_value_for_a_row_the_draft_lacks_adds_it_named_as_written(drafted):
+    before = len(drafted.state.table.indicators)
+    reply = drafted.turn("消防设施完好率要达到98%")
+    names = [r.name for r in drafted.state.table.indicators]
+    assert reply.action == "revise" and "消防设施完好率" in names and len(names) == before + 1
+    assert drafted.state.table.indicators[names.index("消防设施完好率")].value == "98%"
+
+
+def test_a_level2_with_a_hint_keeps_the_users_words(drafted):
+    drafted.turn("加一个时效指标 租金每月10号前支付")
+    row = drafted.state.table.indicators[drafted.state.focus]
+    assert row.level2 is Level2.TIMELINESS and row.value == "每月10日前"
+    assert "是否" not in row.value
+
+
+def test_counts_stated_with_a_draft_open_land_in_it(drafted):
+    reply = drafted.turn("全年安排安保巡查不少于300次 清洗空调12台")
+    values = " ".join(r.value for r in drafted.state.table.indicators)
+    assert reply.action == "revise" and "300次" in values and "12台" in values
+
+
+def test_a_concept_question_without_a_draft_is_answered(session):
+    for text in ["成本指标为啥都写≤", "满意度的依据呢", "那完成率写百分百行不行", "成夲指标怎么填"]:
+        reply = session.turn(text)
+        assert reply.action == "concept", (text, reply.text)
+    assert session.state.table is None
