@@ -15,6 +15,7 @@ from assistant.chat.brief_fields import extract_brief, leading_name
 from assistant.chat.guide import asked_topic
 from assistant.drafting.browse import places_in
 from assistant.chat.phrases import (
+    ACTUAL,
     ADD,
     ADD_AFTER,
     BASIS_WRITE,
@@ -39,6 +40,8 @@ from assistant.chat.phrases import (
     REVISE,
     REVISE_VERB_FIRST,
     REVISE_WRITE,
+    ROLLOVER,
+    SELFEVAL,
     ROW_REF,
     ROW_WORDS,
     SUGGEST,
@@ -52,7 +55,8 @@ from assistant.values import chinese_number
 
 @dataclass
 class Intent:
-    kind: str  # empty draft export check delete add revise explain suggest concept browse compare brief cancel
+    kind: str  # empty draft export check delete add revise explain suggest concept browse compare actual selfeval
+    #            rollover brief cancel
     #            confirm greeting unknown
     text: str = ""  # the normalised message
     topic: str | None = None  # suggest, browse, compare: the project type; concept: the guide topic's id
@@ -69,13 +73,16 @@ def parse(text: str) -> Intent:
     s = normalize(text)
     if not re.search(r"[\w\u4e00-\u9fff]", s):
         return Intent("empty", s)
+    if ROLLOVER.search(s):
+        return Intent("rollover", s)  # "按去年的表起草2026年" is not a new project
     if not re.search(r"起草|草拟|预算|\d", s) and (concept := _concept(s)):
         return concept  # "绩效目标是个啥 第一次弄 领导让我填" asks before anything is drafted
     if _is_draft(s):
         return Intent("draft", s, brief=extract_brief(s, with_name=True))
     # revisions first (their words may name a concept: "加一个时效指标可以吗"), then concept questions
     # before anything that searches precedents
-    for matcher in (_delete, _add, _revise, _compare, _browse, _concept, _export, _check, _explain, _suggest):
+    for matcher in (_yearly, _delete, _add, _revise, _compare, _browse, _concept, _export, _check, _explain,
+                    _suggest):
         intent = matcher(s)
         if intent:
             return intent
@@ -162,6 +169,16 @@ def _revise(s: str) -> Intent | None:
 
 
 ALL_ROWS = "全部指标"
+
+
+def _yearly(s: str) -> Intent | None:
+    if ROLLOVER.search(s):
+        return Intent("rollover", s)
+    if ACTUAL.search(s):
+        return Intent("actual", s)
+    if SELFEVAL.search(s):
+        return Intent("selfeval", s)
+    return None
 
 
 def about_a_row(s: str) -> bool:

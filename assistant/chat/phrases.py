@@ -98,6 +98,11 @@ KIND_HINTS = [
     (r"更快|提升|提高|改善|减少|方便|效率|少跑|便利|保障", Level2.SOCIAL),
     (r"环保|节能|无纸", Level2.ECOLOGICAL),
 ]
+# The year around: actuals, the score, next year's draft from this year's.
+ACTUAL = re.compile(r"实际(?:完成|达到|是|为|值|情况)|实际\s*[\d约已基未]|(?:全年)?(?:实际)?执行(?:数|了)\s*(?:为|是)?\s*\d")
+SELFEVAL = re.compile(r"自评|打分|算(?:一下)?(?:得分|分数)|评分|得了?多少分|总分")
+ROLLOVER = re.compile(r"(?:按|照|用|根据|参照)(?:去年|上年|上一年|今年|这张|这个|原来)的?(?:表|草稿|目标|指标)"
+                      r".{0,8}?(?:20\d{2})|(?:20\d{2})年?.{0,6}(?:按|照|用|根据|参照)(?:去年|上年|上一年)")
 THANKS = re.compile(r"^(?:好的?|ok|OK|嗯+|明白了?|懂了|知道了|了解了?|收到|行|可以)?[,，\s]*(?:明白了?|懂了|知道了|收到)?[,，\s]*"
                     r"(?:谢谢|多谢|感谢|谢啦|谢了|thanks|thx)?[!！。.~～]*$", re.I)
 EXAMPLE = re.compile(r"举个?例|例子|比如说?|示例|样例")

@@ -21,6 +21,7 @@ from assistant.chat.router import Router, make_router
 from assistant.chat.browsing import Browsing
 from assistant.chat.reading import Reading
 from assistant.chat.revising import Revising
+from assistant.chat.yearly import Yearly
 from assistant.chat.state import Message, NoTable, Reply, SessionState, named_brief
 from assistant.chat.understanding import Understanding, default_understanding
 from assistant.drafting import extra_rows
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = MAX_TEXT  # a 100 kB paste is cut here; the rest is never parsed or stored
 
 
-class ChatSession(Reading, Browsing, Revising):
+class ChatSession(Reading, Browsing, Revising, Yearly):
     """One conversation about one draft. ``turn`` never raises; the state is replaced only on success."""
 
     def __init__(self, state: SessionState | None = None, *, drafter: Drafter | None = None,

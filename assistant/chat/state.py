@@ -29,7 +29,7 @@ class SessionState(BaseModel):
 class Reply(BaseModel):
     text: str  # Markdown, Chinese
     action: str  # suggest | draft | ask | revise | check | export | explain | help | error | concept | browse
-    #              | compare | clarify
+    #              | compare | clarify | selfeval
     table: TargetTable | None = None
     findings: list[Finding] = Field(default_factory=list)
     precedents: list[Precedent] = Field(default_factory=list)
