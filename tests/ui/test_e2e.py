@@ -193,3 +193,72 @@ def test_question_draft_revise_export(app_url, page, tmp_path):
 
     _render_sheet(xlsx, screens / "export_xlsx.png", page)
     assert (screens / "export_xlsx.png").stat().st_size > 10_000
+
+
+# --- the year around: a 10-row table self-evaluated in the browser, the 自评表 downloaded and read back ---
+
+_SELF_EVAL_ROWS = [  # (一级, 二级, 三级, 指标值, 分值, 实际完成值 typed in the page)
+    ("产出指标", "数量指标", "业务培训人次", "≥100人次", 10, "80人次"),
+    ("产出指标", "数量指标", "宣传折页印制数量", "5000份", 10, "5000份"),
+    ("产出指标", "质量指标", "培训考核合格率", "≥95%", 10, "97%"),
+    ("产出指标", "时效指标", "培训完成时间", "2025年11月30日前", 10, "2025年11月20日"),
+    ("产出指标", "成本指标", "项目总成本", "≤50万元", 10, "48万元"),
+    ("效益指标", "社会效益指标", "业务办理差错率", "≤2%", 10, "1.5%"),
+    ("效益指标", "社会效益指标", "政策知晓率", "≥90%", 10, "92%"),
+    ("效益指标", "可持续影响指标", "培训成果持续应用年限", "≥1年", 10, "1年"),
+    ("满意度指标", "服务对象满意度指标", "参训学员满意度", "≥90%", 5, "95%"),
+    ("满意度指标", "服务对象满意度指标", "缴存职工满意度", "≥90%", 5, "93%"),
+]
+
+
+def test_self_evaluation_of_a_ten_row_table(app_url, page, tmp_path):
+    from openpyxl import load_workbook
+
+    from assistant.schema import Funds, Indicator, TargetTable
+    from assistant.selfeval import evaluate
+
+    table = TargetTable(project_name="业务培训及宣传经费", year=2025, funds_annual=Funds(total=50), indicators=[
+        Indicator(level1=l1, level2=l2, name=name, value=value, weight=weight)
+        for l1, l2, name, value, weight, _ in _SELF_EVAL_ROWS])
+    source = tmp_path / "目标表.json"
+    source.write_text(table.model_dump_json(exclude_computed_fields=True), encoding="utf-8")
+
+    page.goto(app_url)
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60_000)
+    _idle(page)
+    page.get_by_role("tab", name="自评").click()
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="自评表")
+    uploader.locator("input[type=file]").set_input_files(str(source))
+    _idle(page)
+    sentence = page.get_by_placeholder("第3个实际完成98%　满意度实际96%")
+    for n, row in enumerate(_SELF_EVAL_ROWS, 1):  # the actuals, one sentence each, as a preparer types them
+        sentence.fill(f"第{n}个实际完成{row[5]}")
+        page.get_by_role("button", name="录入").click()
+        _idle(page)
+    executed = page.get_by_label("全年执行数（万元）")
+    executed.fill("48")
+    executed.press("Enter")
+    _idle(page)
+
+    filled = table.model_copy(deep=True)
+    for ind, row in zip(filled.indicators, _SELF_EVAL_ROWS):
+        ind.actual = row[5]
+    expected = evaluate(filled, budget=50, executed=48)
+    assert (expected.rows[0].score, expected.execution.score, expected.total) == (8.0, 9.6, 97.6)  # by hand
+    total = page.get_by_test_id("stMetric").filter(has_text="总分").inner_text()
+    assert "97.6" in total, total
+
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="下载自评表 .xlsx").click()
+    xlsx = tmp_path / "自评表.xlsx"
+    info.value.save_as(xlsx)
+    ws = load_workbook(xlsx).active
+    cells = {str(c.value).strip() for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "业务培训人次" in cells and "80人次" in cells
+    scores = {}  # the numbers to the right of each indicator's name: 分值, 得分
+    for values in ws.iter_rows(values_only=True):
+        for name in (r[2] for r in _SELF_EVAL_ROWS):
+            if name in values:
+                scores[name] = [v for v in values[values.index(name) + 1:] if isinstance(v, (int, float))]
+    assert 8 in scores["业务培训人次"] and 10 in scores["宣传折页印制数量"], scores
+    assert any(isinstance(c.value, (int, float)) and abs(c.value - 97.6) < 1e-6 for row in ws.iter_rows() for c in row)
