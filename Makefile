@@ -40,8 +40,10 @@ test: setup browser
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider --timeout 900
 
-bench: setup
+# Both benchmarks: the index and queries in-process, then the page in Chromium (a copy of the data dir).
+bench: index browser
 	$(PY) evals/bench.py
+	$(PY) evals/bench_page.py
 
 eval: setup
 	$(PY) evals/run_retrieval.py && $(PY) evals/run_draft.py && $(PY) evals/run_unseen.py

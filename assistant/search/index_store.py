@@ -30,7 +30,10 @@ INDICATORS = "indicators"
 PROJECTS = "projects"
 # Bump when the embedded text or the metadata layout changes: every entry is then re-embedded.
 TEXT_VERSION = "2"
-EMBED_BATCH = 32  # measured faster than 64/128 on two cores (less padding per batch)
+# Texts handed to the embedder per call (and per step of the progress bar): it cuts them into
+# model batches of similar length (onnx_query.BATCH = 16, sentence-transformers' 32) and spreads
+# those over the cores, so a call must hold several batches per core.
+EMBED_CHUNK = 128
 # Characters of name + purpose + goals: 200 retrieved as well as 600 in the eval, at a third of
 # the embedding cost.
 MAX_PROJECT_TEXT = 200
@@ -212,7 +215,7 @@ def read_all(col, include: Sequence[str], page: int = 5000) -> dict[str, list]:
         offset += page
 
 
-def sync(col, entries: Sequence[Entry], embed, *, progress: bool = False, label: str = "") -> SyncStats:
+def sync(col, entries: Sequence[Entry], embed, *, progress=False, label: str = "") -> SyncStats:
     """Make the collection hold exactly ``entries``, embedding only new or changed texts."""
     stats = SyncStats(total=len(entries))
     stored = read_all(col, ["metadatas", "documents"])
@@ -244,20 +247,25 @@ def _reuse(col, todo: Sequence[Entry], id_by_text: dict[str, str]) -> dict:
     return {eid: by_id[sid] for eid, sid in source.items() if sid in by_id}
 
 
-def _embed(entries: Sequence[Entry], embed, progress: bool, label: str) -> dict:
-    """Each distinct text once, shortest first: batches of similar length waste no padding."""
+def _embed(entries: Sequence[Entry], embed, progress, label: str) -> dict:
+    """Each distinct text once, shortest first: batches of similar length waste no padding.
+
+    ``progress``: True for a bar on the terminal, or a callable(label, done, total) (the page's)."""
     texts = sorted({e.text for e in entries}, key=lambda t: (len(t), t))
     vectors: dict[str, np.ndarray] = {}
     bar = None
-    if progress and texts:
+    report = progress if callable(progress) else None
+    if progress is True and texts:
         from tqdm import tqdm
 
         bar = tqdm(total=len(texts), desc=f"嵌入{label}", unit="条")
-    for start in range(0, len(texts), EMBED_BATCH):
-        chunk = texts[start : start + EMBED_BATCH]
+    for start in range(0, len(texts), EMBED_CHUNK):
+        chunk = texts[start : start + EMBED_CHUNK]
         vectors.update(zip(chunk, embed(chunk)))
         if bar:
             bar.update(len(chunk))
+        if report:
+            report(label, start + len(chunk), len(texts))
     if bar:
         bar.close()
     return {e.id: vectors[e.text] for e in entries}

@@ -14,6 +14,9 @@ import json
 import shutil
 import struct
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,6 +264,38 @@ def manifest_ok(folder: Path, full: bool = False) -> bool:
         if full and sha256_file(path) != digest:
             return False
     return True
+
+
+@contextmanager
+def conversion_lock(parent: Path, timeout: float) -> Iterator[None]:
+    """One converting process per models folder. flock is released by the kernel when its holder
+    dies, so a killed conversion never leaves a lock behind; waiting longer than ``timeout`` raises
+    TimeoutError rather than hanging."""
+    import fcntl
+
+    parent.mkdir(parents=True, exist_ok=True)
+    with open(parent / ".convert.lock", "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(str(parent)) from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def remove_stale(target: Path) -> None:
+    """Temporary folders of conversions that were killed (called with the conversion lock held,
+    so none of them belongs to a live conversion)."""
+    for stale in target.parent.glob(f".{target.name}-*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def convert(bin_path: Path, target: Path, info: dict) -> Path:

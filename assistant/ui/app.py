@@ -11,6 +11,7 @@ import streamlit as st
 from assistant.ui import browse as ui_browse, draft as ui_draft, importer as ui_import, sidebar as ui_sidebar
 from assistant.ui import selfeval as ui_selfeval
 from assistant.ui import state as S
+from assistant.ui import warmup
 
 TITLE = "绩效目标起草助手"
 
@@ -20,8 +21,7 @@ def main() -> None:
     with S.guard("打开草稿"):
         S.init()
     with S.guard("准备先例索引"):
-        if problem := S.warm_index():
-            st.warning(problem)
+        warmup.show_status()  # the model loads in the background: the page is usable at once
     if "state" not in st.session_state:
         return  # init failed and said why
     st.title(TITLE)
@@ -40,6 +40,7 @@ def main() -> None:
     # Drawn last, so a chat turn earlier in this run already shows in the 项目信息 boxes.
     with st.sidebar, S.guard("显示项目信息"):
         ui_sidebar.render()
+    warmup.start()  # after the page is drawn: the load would otherwise slow the very render it waits for
 
 
 main()

