@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.ui import state as S
+from assistant.ui.warmup import FAILED, LOADING, Warmup
 from assistant.chat.state import SessionState
 from assistant.review.check import check_table
 from assistant.config import get_settings
@@ -106,16 +107,50 @@ def share(owner: str, source: str, shared: bool) -> None:
 
 
 def reindex() -> None:
-    """Bring the precedent index and the drafters' corpus cache up to date with the shared forms."""
+    """Bring the drafters' corpus cache and, in the background, the precedent index up to date with the
+    shared forms: the page stays usable while a large form is embedded; the import tab shows progress."""
     from assistant.drafting.precedents import refresh_corpus_cache
 
     refresh_corpus_cache()
-    try:
-        from assistant.search.index import build_index
-    except ImportError:
+    jobs = _index_jobs()
+    job = jobs.get("job")
+    if job is not None and job.state == LOADING:
+        jobs["again"] = True  # one more build when this one ends: it may have read the corpus before
         return
-    with st.spinner("正在更新先例索引…"):
-        build_index()
+    jobs["job"], jobs["again"] = Warmup(work=_rebuild_index), False
+
+
+def _rebuild_index(progress) -> None:
+    from assistant.search.index import get_index
+
+    get_index().build(progress=progress)
+
+
+@st.cache_resource(show_spinner=False)
+def _index_jobs() -> dict:
+    """The process's one index job (every browser shares the index), and whether another is due."""
+    return {"job": None, "again": False}
+
+
+@st.fragment(run_every=1.0)
+def index_status() -> None:
+    """While the precedent index is rebuilt: a progress bar that updates itself; once, the outcome."""
+    jobs = _index_jobs()
+    job = jobs.get("job")
+    if job is None:
+        return
+    if job.state == LOADING:
+        label, done, total = job.building or ("指标", 0, 0)
+        st.progress(done / total if total else 0.0,
+                    text=f"正在后台更新先例索引：{label} {done}/{total}（{job.elapsed:.0f} 秒），页面可照常使用。")
+        return
+    if jobs.get("again"):
+        jobs["job"], jobs["again"] = Warmup(work=_rebuild_index), False
+        return
+    if job.state == FAILED:
+        st.warning(job.message)
+    elif job.seconds is not None and job.elapsed < 60:
+        st.caption(f"先例索引已更新（{job.seconds:.0f} 秒）。")
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -232,5 +267,6 @@ def render() -> None:
             st.error(S.plain(result))
         else:
             _show(result, upload)
+    index_status()
     st.divider()
     my_corpus()

@@ -352,3 +352,23 @@ def test_the_page_falls_back_with_a_notice_when_the_model_fails(model_server):
     table = state(at).table
     assert any(n.startswith("大模型起草失败") for n in table.notices)
     assert table.indicators and not any("llm" in r.inferred for r in table.indicators)
+
+
+def test_sharing_a_form_reindexes_in_the_background(data_dir):
+    from assistant.output.export import to_xlsx
+    from assistant.schema import Funds, Indicator, TargetTable
+    from assistant.search.index import search_precedents
+    from assistant.ui import importer as ui_import
+
+    owner = new_id()
+    table = TargetTable(project_name="后台索引测试档案整理经费", year=2024, funds_annual=Funds(total=8), indicators=[
+        Indicator(level1=Level1.OUTPUT, level2=Level2.QUANTITY, name="档案整理卷数", value="≥3000卷"),
+        Indicator(level1=Level1.SATISFACTION, level2=Level2.SATISFACTION, name="档案利用者满意度", value="≥90%")])
+    ui_import.add_to_corpus(owner, "后台索引.xlsx", to_xlsx(table))
+    ui_import.share(owner, "后台索引.xlsx", True)  # returns at once: the index is rebuilt in a thread
+    job = ui_import._index_jobs()["job"]
+    assert job is not None
+    at = say(open_app(owner), "什么叫时效指标")  # the page answers meanwhile
+    assert assistant_texts(at)[-1]
+    assert job.wait(600) and job.state == "ready", job.message
+    assert any(h.project == "后台索引测试档案整理经费" for h in search_precedents("档案整理卷数", k=10))
