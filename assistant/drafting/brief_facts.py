@@ -22,7 +22,7 @@ UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys("套 台 辆 件 个 部 座 块 张 组 只 顶 床 册 本 卷 宗 条 处 所 家 项 类 种 株 棵 盏 根 "
                     "把 副 双 箱 栋 幢 间 樘 扇 路 门 支 口 吨 份 笔 篇 期刊".split(), "count"),
     **dict.fromkeys("页 幅".split(), "pages"),
-    **dict.fromkeys("人次 人 名 位".split(), "people"),
+    **dict.fromkeys("人次 人 名 位 个人".split(), "people"),
     "户": "households",
     **dict.fromkeys("平方米 平米 ㎡ m² 亩 公顷".split(), "area"),
     **dict.fromkeys("公里 千米 延米 米 km".split(), "length"),
@@ -170,6 +170,8 @@ def _quantity(m: re.Match, text: str) -> Quantity | None:
     if not _is_number(num, after):
         return None
     mult = m.group("mult") or ""
+    if unit == "个人":
+        unit = "人"  # "聘了15个人" is 15人
     if mult and unit == "元":
         unit, mult = mult + "元", ""  # 1500万元: the unit is 万元
     factor = {"万": 10_000, "亿": 100_000_000, "千": 1000}.get(mult, 1)
