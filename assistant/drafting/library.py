@@ -14,18 +14,8 @@ from functools import lru_cache
 
 from assistant.drafting.brief_facts import BriefFacts, detect_types, read_brief
 from assistant.drafting.brief_reader import Action, Reading, read
-from assistant.drafting.library_patterns import (
-    ALWAYS,
-    CEILING,
-    COST,
-    FROM_BRIEF,
-    SECONDARY,
-    Fill,
-    LibraryError,
-    ProjectType,
-    library_rows,
-    load_library,
-)
+from assistant.drafting.library_patterns import ALWAYS, CEILING, COST, FROM_BRIEF, SECONDARY, Fill, library_rows
+from assistant.drafting.library_types import LibraryError, ProjectType, load_library
 from assistant.text import bigrams, name_similarity
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief
 from assistant.values import ValueKind
