@@ -6,10 +6,8 @@ rows raise RecursionError.
 """
 from __future__ import annotations
 
-import io
 
-from assistant.errors import ExportError
-from assistant.output.form_layout import FONT, TITLE, WIDTHS, Cell, Layout, clean_text, layout
+from assistant.output.form_layout import FONT, TITLE, WIDTHS, Cell, Layout, clean_text, document_bytes, layout
 from assistant.schema import TargetTable
 from assistant.values import format_number
 
@@ -152,9 +150,4 @@ def to_docx(table: TargetTable) -> bytes:
     _docx_heading(doc, TITLE, 18, True)
     _docx_heading(doc, lay.subtitle, 12, False)
     _docx_grid(doc, lay)
-    buffer = io.BytesIO()
-    try:
-        doc.save(buffer)
-    except ValueError as exc:
-        raise ExportError(f"无法生成 Word 文件：{exc}") from exc
-    return buffer.getvalue()
+    return document_bytes(doc)

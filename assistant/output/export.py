@@ -10,7 +10,6 @@ should be, into a Chinese message.
 """
 from __future__ import annotations
 
-import io
 import math
 import os
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from assistant.errors import ExportError
 from assistant.output.docx_export import to_docx
 from assistant.output.form_layout import (
+    workbook_bytes,
     FONT,
     MAX_CELL_TEXT,
     TITLE,
@@ -128,12 +128,7 @@ def to_xlsx(table: TargetTable) -> bytes:
         for c in range(1, lay.ncols + 1):
             ws.cell(row=r, column=c).border = border  # also on merged cells, or Excel drops edges
     _style_sheet(ws, lay, offset)
-    buffer = io.BytesIO()
-    try:
-        wb.save(buffer)
-    except (ValueError, TypeError) as exc:
-        raise ExportError(f"无法生成 Excel 文件：{exc}") from exc
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 # --- files -------------------------------------------------------------------------------------------

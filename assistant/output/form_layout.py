@@ -8,6 +8,7 @@ beyond a spreadsheet cell's 32,767 characters is cut, with a notice, in both for
 """
 from __future__ import annotations
 
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -177,3 +178,23 @@ def _indicator_grid(table: TargetTable, n: int, cells: list[Cell], row: int) -> 
         texts = [ind.name, *values, basis_text(ind)]
         cells += [Cell(first + k, 2 + j, text) for j, text in enumerate(texts)]
     return first + len(inds)
+
+
+def workbook_bytes(wb) -> bytes:
+    """An openpyxl workbook as .xlsx bytes; a value openpyxl refuses becomes a Chinese ExportError."""
+    buffer = io.BytesIO()
+    try:
+        wb.save(buffer)
+    except (ValueError, TypeError) as exc:
+        raise ExportError(f"无法生成 Excel 文件：{exc}") from exc
+    return buffer.getvalue()
+
+
+def document_bytes(doc) -> bytes:
+    """A python-docx document as .docx bytes; a value it refuses becomes a Chinese ExportError."""
+    buffer = io.BytesIO()
+    try:
+        doc.save(buffer)
+    except ValueError as exc:
+        raise ExportError(f"无法生成 Word 文件：{exc}") from exc
+    return buffer.getvalue()

@@ -9,11 +9,9 @@ formats, so the spreadsheet and the Word table cannot disagree; selfeval_table r
 """
 from __future__ import annotations
 
-import io
 
-from assistant.errors import ExportError
 from assistant.output.export import FONT, Cell, clean_text, numbered
-from assistant.output.form_layout import merge_runs
+from assistant.output.form_layout import document_bytes, merge_runs, workbook_bytes
 from assistant.schema import TargetTable
 from assistant.selfeval import Evaluation
 from assistant.values import format_number
@@ -129,12 +127,7 @@ def to_xlsx(table: TargetTable, evaluation: Evaluation) -> bytes:
     for c, width in enumerate(_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    buffer = io.BytesIO()
-    try:
-        wb.save(buffer)
-    except (ValueError, TypeError) as exc:
-        raise ExportError(f"无法生成 Excel 文件：{exc}") from exc
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 # --- docx ------------------------------------------------------------------------------------------------
@@ -187,9 +180,4 @@ def to_docx(table: TargetTable, evaluation: Evaluation) -> bytes:
             for run in paragraph.runs:
                 run.bold = spec.kind in ("label", "head")
     doc.add_paragraph(NOTE)
-    buffer = io.BytesIO()
-    try:
-        doc.save(buffer)
-    except ValueError as exc:
-        raise ExportError(f"无法生成 Word 文件：{exc}") from exc
-    return buffer.getvalue()
+    return document_bytes(doc)
