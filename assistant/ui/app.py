@@ -18,6 +18,12 @@ TITLE = "绩效目标起草助手"
 
 def main() -> None:
     st.set_page_config(page_title=TITLE, page_icon="📋", layout="wide", initial_sidebar_state="expanded")
+    with S.timed("整页运行"):
+        _page()
+    S.end_run()
+
+
+def _page() -> None:
     with S.guard("打开草稿"):
         S.init()
     with S.guard("准备先例索引"):
@@ -29,17 +35,18 @@ def main() -> None:
     with st.container():  # always drawn, so the tabs below keep their place (and their selection)
         S.show_flash()
     draft_tab, browse_tab, import_tab, selfeval_tab = st.tabs(["起草", "先例浏览", "导入", "自评"], key="main_tabs")
-    with draft_tab:
+    with draft_tab, S.timed("起草页"):
         ui_draft.render()
-    with browse_tab, S.guard("浏览先例"):
+    with browse_tab, S.guard("浏览先例"), S.timed("先例浏览页"):
         ui_browse.render()
-    with import_tab, S.guard("导入表格"):
+    with import_tab, S.guard("导入表格"), S.timed("导入页"):
         ui_import.render()
-    with selfeval_tab, S.guard("绩效自评"):
+    with selfeval_tab, S.guard("绩效自评"), S.timed("自评页"):
         ui_selfeval.render()
     # Drawn last, so a chat turn earlier in this run already shows in the 项目信息 boxes.
     with st.sidebar, S.guard("显示项目信息"):
         ui_sidebar.render()
+        S.show_timings()
     warmup.start()  # after the page is drawn: the load would otherwise slow the very render it waits for
 
 

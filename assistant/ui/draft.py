@@ -45,7 +45,8 @@ def _turn(text: str) -> Reply | None:
     before = ss.state.model_copy(deep=True)
     try:
         session = S.chat()
-        reply = session.turn(text)
+        with S.timed("对话回合（理解、起草或修改、检查）"):
+            reply = session.turn(text)
         ss.state = session.state  # the same object, changed in place on success
     except AssistantError as exc:
         ss.state = before
@@ -166,7 +167,8 @@ def downloads(table: TargetTable) -> None:
     for column, kind in zip(st.columns(3), ("xlsx", "docx", "json")):
         with column:
             try:
-                data = _export(kind, table_json)
+                with S.timed("导出文件（缓存）"):
+                    data = _export(kind, table_json)
             except AssistantError as exc:
                 st.error(str(exc))
                 continue
@@ -252,7 +254,8 @@ def draft_panel() -> None:
     downloads(table)
     for notice in table.notices:
         st.caption(S.plain(notice))
-    _grid(table)
+    with S.timed("表格"):
+        _grid(table)
     if any(ind.needs_input for ind in table.indicators):
         st.caption("✎ 待填：这些指标值只有您知道，表中先填了先例的典型值，请按项目实际修改（在表格中直接改，或在左侧说“第N个改为…”）。")
     findings_panel()

@@ -12,7 +12,9 @@ message that starts a new project saves it as a new draft, the old one staying i
 from __future__ import annotations
 
 import logging
+import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -40,6 +42,36 @@ from assistant.text import clean_input
 
 log = logging.getLogger("assistant.ui.app")
 ss = st.session_state
+DEBUG = bool(os.environ.get("JX_DEBUG"))  # the page's own timings in the sidebar (issue 13)
+
+
+@contextmanager
+def timed(what: str) -> Iterator[None]:
+    """Time a part of this page run (ms) for the JX_DEBUG panel; free when JX_DEBUG is unset."""
+    if not DEBUG:
+        yield
+        return
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        runs = ss.setdefault("timings", {})
+        runs[what] = runs.get(what, 0.0) + (time.perf_counter() - started) * 1000
+
+
+def show_timings() -> None:
+    """The last complete page run's parts, slowest first (JX_DEBUG=1 only)."""
+    if not DEBUG:
+        return
+    with st.expander("调试：上一次页面运行的耗时（毫秒）"):
+        last = ss.get("timings_last") or {}
+        st.table([{"环节": k, "毫秒": round(v, 1)} for k, v in sorted(last.items(), key=lambda kv: -kv[1])])
+
+
+def end_run() -> None:
+    """Close this run's timings: the panel shows them on the next run."""
+    if DEBUG:
+        ss["timings_last"], ss["timings"] = ss.get("timings", {}), {}
 
 
 @st.cache_resource(show_spinner=False)
@@ -222,10 +254,12 @@ def _keep_as_copy(conflict: ConflictError) -> bool:
 
 def changed(findings: list[Finding] | None = None, *, grid: bool = True) -> bool:
     """After any change to the state: refresh findings, redraw the grid, save."""
-    ss.findings = findings if findings is not None else findings_for(ss.state.table)
+    with timed("检查"):
+        ss.findings = findings if findings is not None else findings_for(ss.state.table)
     if grid:
         ss.grid_version = ss.get("grid_version", 0) + 1
-    return save()
+    with timed("自动保存（SQLite）"):
+        return save()
 
 
 def set_table(table: TargetTable) -> None:

@@ -372,3 +372,15 @@ def test_sharing_a_form_reindexes_in_the_background(data_dir):
     assert assistant_texts(at)[-1]
     assert job.wait(600) and job.state == "ready", job.message
     assert any(h.project == "后台索引测试档案整理经费" for h in search_precedents("档案整理卷数", k=10))
+
+
+def test_debug_panel_shows_where_the_time_of_a_reply_went(data_dir, monkeypatch):
+    from assistant.ui import state as ui_state
+
+    monkeypatch.setattr(ui_state, "DEBUG", True)
+    at = say(open_app(), DRAFT)
+    at.run()  # the panel shows the previous complete run
+    rows = {r["环节"]: r["毫秒"] for r in at.table[0].value.to_dict("records")}
+    assert {"整页运行", "对话回合（理解、起草或修改、检查）", "自动保存（SQLite）", "检查", "起草页", "表格"} <= set(rows), rows
+    assert rows["整页运行"] >= rows["起草页"] >= rows["表格"]
+    assert all(v >= 0 for v in rows.values())
