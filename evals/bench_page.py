@@ -257,6 +257,30 @@ def summarise(rounds: list[dict], peak_mb: float, end_mb: float, label: str) -> 
     return "\n".join(lines)
 
 
+def breakdown(data: Path, app: str) -> str:
+    """Where a reply's page run goes, per part (JX_DEBUG's timings, read in-process with AppTest over the
+    same conversation on the same data copy): medians in ms over the messages of each kind."""
+    from streamlit.testing.v1 import AppTest
+
+    from assistant.config import get_settings
+    from assistant.ui import state as page_state
+
+    os.environ["JX_DATA_DIR"] = str(data)
+    get_settings.cache_clear()
+    page_state.DEBUG = True
+    at = AppTest.from_file(str(ROOT / app), default_timeout=300).run()
+    parts: dict[str, dict[str, list[float]]] = {}
+    for kind, text in CONVERSATION:
+        at.chat_input[0].set_value(text).run()
+        for part, ms in (at.session_state["timings_last"] or {}).items():
+            parts.setdefault(kind, {}).setdefault(part, []).append(ms)
+    lines = ["页面一次运行的分解（JX_DEBUG，AppTest 进程内，毫秒，中位数）："]
+    for kind, by_part in parts.items():
+        shown = sorted(((statistics.median(v), k) for k, v in by_part.items()), reverse=True)
+        lines.append(f"  {kind:8s} " + "；".join(f"{k} {ms:.1f}" for ms, k in shown))
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
@@ -267,6 +291,8 @@ def main() -> int:
                         help="also send a message from two tabs at once")
     parser.add_argument("--app", default="assistant/ui/app.py", help="the page script (to measure a proposed change)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir and log")
+    parser.add_argument("--breakdown", action=argparse.BooleanOptionalAction, default=True,
+                        help="also print where a page run's time goes, per part (JX_DEBUG timings)")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         print("/usr/bin/chromium 不存在：请先运行 make browser", file=sys.stderr)
@@ -317,11 +343,14 @@ def main() -> int:
                 proc.wait(timeout=5)
         if log.exists() and "Traceback" in log.read_text(errors="replace"):
             print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+        parts = breakdown(base / "data", args.app) if args.breakdown and rounds else ""
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
         else:
             print(f"保留：{base}")
     summary = summarise(rounds, sampler.peak_mb, sampler.last_mb, args.label)
+    if parts:
+        summary += "\n" + parts
     if tabs:
         summary += (f"\n两个标签页同时发送起草消息：回复显示 {tabs[0] * 1000:.0f} ms 与 {tabs[1] * 1000:.0f} ms"
                     "（两页依次等待，第二个数含等第一个）")

@@ -14,6 +14,8 @@ from assistant.ui import state as S
 from assistant.ui import warmup
 
 TITLE = "绩效目标起草助手"
+TABS = {"起草": ("显示草稿", ui_draft.render), "先例浏览": ("浏览先例", ui_browse.render),
+        "导入": ("导入表格", ui_import.render), "自评": ("绩效自评", ui_selfeval.render)}
 
 
 def main() -> None:
@@ -34,15 +36,13 @@ def _page() -> None:
     st.caption("根据往年的绩效目标表起草项目支出绩效目标申报表：对话起草、表格修改、审核检查、导出 Excel / Word。")
     with st.container():  # always drawn, so the tabs below keep their place (and their selection)
         S.show_flash()
-    draft_tab, browse_tab, import_tab, selfeval_tab = st.tabs(["起草", "先例浏览", "导入", "自评"], key="main_tabs")
-    with draft_tab, S.timed("起草页"):
-        ui_draft.render()
-    with browse_tab, S.guard("浏览先例"), S.timed("先例浏览页"):
-        ui_browse.render()
-    with import_tab, S.guard("导入表格"), S.timed("导入页"):
-        ui_import.render()
-    with selfeval_tab, S.guard("绩效自评"), S.timed("自评页"):
-        ui_selfeval.render()
+    # Only the open tab is computed and sent (a chat turn no longer rebuilds the precedent tables of a tab
+    # nobody is looking at); choosing another tab reruns the page with that one open.
+    tabs = st.tabs(list(TABS), key="main_tabs", on_change="rerun")
+    for tab, (label, (what, render)) in zip(tabs, TABS.items()):
+        if tab.open:
+            with tab, S.guard(what), S.timed(f"{label}页"):
+                render()
     # Drawn last, so a chat turn earlier in this run already shows in the 项目信息 boxes.
     with st.sidebar, S.guard("显示项目信息"):
         ui_sidebar.render()

@@ -33,6 +33,8 @@ def metric(at: AppTest, label: str) -> str:
 
 def test_selfeval_tab_scores_and_offers_downloads(data_dir):
     at = AppTest.from_file(APP, default_timeout=180).run()
+    at.session_state["main_tabs"] = "自评"  # only the open tab is drawn
+    at.run()
     assert not at.exception
     assert any("请先在“起草”中打开一份草稿" in i.value for i in at.info)
     at.session_state["se_table"] = ten_rows(**{**ALL_MET, "热线接通率": "90%"})
@@ -58,6 +60,7 @@ def test_selfeval_tab_scores_and_offers_downloads(data_dir):
 
 def test_bad_amounts_are_shown_and_rollover_opens_next_year(data_dir):
     at = AppTest.from_file(APP, default_timeout=180).run()
+    at.session_state["main_tabs"] = "自评"
     at.session_state["se_table"] = ten_rows(**ALL_MET)
     at.session_state["se_budget"] = 48.0
     at.session_state["se_executed"] = 50.0

@@ -265,8 +265,21 @@ def test_bad_messages_leave_the_draft_untouched(data_dir, message):
         assert "<script>" not in element.value
 
 
-def test_browse_filters_and_adds_to_draft(data_dir):
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Only the open tab is drawn: choose one as a click would."""
+    at.session_state["main_tabs"] = label
+    return at.run()
+
+
+def test_only_the_open_tab_is_drawn(data_dir):
     at = open_app()
+    assert not any(w.key == "browse_text" for w in at.text_input)
+    at = open_tab(at, "先例浏览")
+    assert any(w.key == "browse_text" for w in at.text_input) and not at.chat_input
+
+
+def test_browse_filters_and_adds_to_draft(data_dir):
+    at = open_tab(open_app(), "先例浏览")
     at.text_input(key="browse_text").input("租赁费").run()
     no_traceback(at)
     assert any("共" in c.value for c in at.caption)
@@ -295,8 +308,8 @@ def test_import_round_trip_into_my_corpus(data_dir):
     added = ui_import.add_to_corpus(owner, "测试导入.xlsx", to_xlsx(table))
     mine = data_dir / "user_corpus" / owner
     assert (mine / "测试导入.json").exists() and added.provenance.source == "测试导入.xlsx"
-    assert any(b.label == "移除" for b in open_app(owner).button)
-    assert not any(b.label == "移除" for b in open_app(other).button)  # another browser's form is not theirs
+    assert any(b.label == "移除" for b in open_tab(open_app(owner), "导入").button)
+    assert not any(b.label == "移除" for b in open_tab(open_app(other), "导入").button)  # not theirs to remove
     ui_import.remove_from_corpus(owner, "测试导入.xlsx")
     assert not (mine / "测试导入.json").exists()
 
