@@ -24,6 +24,7 @@ from assistant.chat.phrases import (
     COMPARE,
     CANCEL,
     CHECK,
+    CHECK_VERB,
     CONFIRM,
     DELETE,
     DELIM,
@@ -118,7 +119,7 @@ def _export(s: str) -> Intent | None:
 
 
 def _check(s: str) -> Intent | None:
-    return Intent("check", s) if CHECK.search(s) else None
+    return Intent("check", s) if CHECK.search(s) or CHECK_VERB.search(s) else None
 
 
 def _delete(s: str) -> Intent | None:
@@ -188,8 +189,8 @@ def about_a_row(s: str) -> bool:
 
 
 def _concept(s: str) -> Intent | None:
-    if about_a_row(s):
-        return None
+    if about_a_row(s) or CHECK_VERB.search(s):
+        return None  # "帮我查查中期跟年度的对不对得上" asks for a check of the draft
     topic = asked_topic(s)
     return Intent("concept", s, topic=topic.id) if topic else None
 

@@ -20,6 +20,8 @@ DRAFT_ANYWHERE = re.compile(r"起草|草拟|(?:帮我|帮忙|给我)(?:起|写|�
 DRAFT_START = re.compile(rf"^{POLITE}{DRAFT_WORDS}")
 DRAFT_CLOSING = re.compile(rf"{POLITE}{DRAFT_WORDS}\S{{0,10}}")
 EXPORT = re.compile(r"导出|下载|另存|excel|xlsx|xls|word|docx|json|wps|打印(?!机|纸|费|耗材)", re.I)
+# Asking the draft to be checked, in the words of "帮我查查…对不对得上".
+CHECK_VERB = re.compile(r"帮我查|查查|查一查|核一下|核对|检查|审核|审一下|校验|对得上|对不上")
 CHECK = re.compile(r"检查|审核|审查(?!合同|材料|文件|案卷|资料)|校验|核查|核对|审一下|查一下问题|有(?:什么|啥|没有)?问题|问题在哪|哪里有问题|"
                     r"有(?:没有)?错|对不对|能(?:不能)?(?:通过|过审)|合规")
 DELETE = re.compile(rf"^{POLITE}(?:把|将)?(?:删除|删掉|删去|删了|去掉|去除|移除|拿掉|不要)(?P<target>.*?){TAIL}"
@@ -54,7 +56,7 @@ BROWSE = re.compile(r"指标|怎么写|怎么设|怎么填|是怎么|先例|表�
 THEIR = re.compile(r"他们|他家|她们|那边|该市|这个城市|那个城市|这家|那家|这个地方|那个地方|人家")
 WHICH_PLACES = re.compile(r"(?:哪些|哪几个|什么|几个)(?:城市|地方|地市|单位)|(?:城市|地方)有哪些")
 COMPARE = re.compile(r"比较|对比|比一比|比一下|比比|有(?:什么|啥)(?:不同|区别|差别)|区别|差别|不一样|放一起")
-ROW_REF = re.compile(rf"第\s*(?P<n>\d+|[{CN}]+)\s*(?:个|行|条|项|号)?(?:指标)?")
+ROW_REF = re.compile(rf"第\s*(?P<n>\d+|[{CN}]+)(?![\d{CN}])(?!\s*(?:次|年|季|批|期|天|周|月|届|名|轮|阶段|部分|类))\s*(?:个|行|条|项|号)?(?:指标)?")
 ROW_WORDS = re.compile(r"这个指标|该指标|这条|这一?行|这项|那个指标|那条|那一?行|表里|表中|草稿里")
 FOCUS_WORDS = re.compile(r"^(?:这个|该|此|这条|这一?行|这项|它)(?:指标)?$")
 FIELD_SUFFIXES = [

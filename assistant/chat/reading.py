@@ -169,5 +169,5 @@ class Reading:
         if topic is None and reading.confident and reading.best.label.startswith(CONCEPT):
             topic = self.understanding.guide.topic(reading.best.label.removeprefix(CONCEPT))
         if topic is None:
-            return None
+            return self._which_kind(state, intent)  # "签的合同里写的算哪一类"
         return self._on_concept(state, Intent("concept", intent.text, topic=topic.id))

@@ -543,3 +543,16 @@ def test_a_concept_question_without_a_draft_is_answered(session):
         reply = session.turn(text)
         assert reply.action == "concept", (text, reply.text)
     assert session.state.table is None
+
+
+@pytest.mark.parametrize("text, row", [("第3个指标", 3), ("第三行", 3), ("第十二行", 12), ("第一次弄", None),
+                                       ("第二批", None), ("第12次", None), ("第1季度", None)])
+def test_a_row_is_named_only_by_a_row_reference(text, row):
+    from assistant.chat.intents import row_number
+
+    assert row_number(text) == row
+
+
+def test_asking_to_check_is_a_check_even_when_it_names_a_concept(drafted):
+    assert drafted.turn("帮我查查中期跟年度的对不对得上").action == "check"
+    assert drafted.turn("签的合同里写的算哪一类").action == "concept"
