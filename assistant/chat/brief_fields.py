@@ -74,8 +74,8 @@ def _count_clauses(s: str, name: str | None) -> list[str]:
     out = []
     for clause in re.split(r"[,，;；。\n\s]+", s):
         clause = clause.strip()
-        if not clause or (name and clause.endswith(name)):
-            continue
+        if not clause or (name and clause.endswith(name)) or re.search(r"哪|什么|啥|吗|呢|[?？]", clause):
+            continue  # a question ("…算哪一类") states no count
         quantities = read_brief("", _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))).quantities
         if any(q.unit_class not in ("money", "duration") for q in quantities) or DEADLINE.search(clause):
             out.append(clause)
