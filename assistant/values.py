@@ -153,9 +153,22 @@ def parse_value(raw: str | None) -> ParsedValue:
     return _parse_cached(raw or "")
 
 
+# A unit restated in brackets after the number, as some budget systems print it: "≥98%(百分比)", "12(个)".
+_UNIT_NOTE = re.compile(r"\s*[（(](?:百分比|百分数|%|个|人|人次|次|项|件|份|台|套|户|元|万元|天|月|年|小时|平方米|公里|米|家|所|"
+                        r"条|篇|场|期|批|辆)[）)]\s*$")
+
+
 @lru_cache(maxsize=16384)
 def _parse_cached(raw: str) -> ParsedValue:
     text = clean(raw or "")
+    if _UNIT_NOTE.search(text) and re.search(r"\d", text):
+        note = _UNIT_NOTE.search(text).group()
+        text = _UNIT_NOTE.sub("", text)
+        unit = note.strip(" （()）")
+        if unit not in ("百分比", "百分数", "%") and not re.search(r"[^\d\s.]$", text):
+            text += unit  # "12(个)" → 12个
+        elif unit in ("百分比", "百分数") and not text.endswith(("%", "％")):
+            text += "%"
     base = {"raw": raw or "", "text": text}
     if text in _EMPTY:
         return ParsedValue(kind=ValueKind.EMPTY, **base)

@@ -24,7 +24,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from assistant.schema import Indicator, Level2
-from assistant.selfeval.actuals import Actual, ActualKind, Grade, date_end, in_unit, monthly_day, parse_actual
+from assistant.selfeval.actuals import Actual, ActualKind, Grade, date_end, grade_of, in_unit, monthly_day, parse_actual
 from assistant.selfeval.reasons import LATE_REASONS, OVERSHOOT_REASONS, typical_reasons
 from assistant.taxonomy import is_cost
 from assistant.values import Operator, ParsedValue, ValueKind, clean, format_number
@@ -165,6 +165,14 @@ def _by_quantity(out: RowScore, row: Indicator, target: ParsedValue, actual: Act
                        "或 已完成 / 基本完成 / 未完成")
         return
     value = in_unit(actual.number, actual.unit, target.unit)
+    if value is None and actual.unit in ("%", "％") and (grade := grade_of(actual.raw)) is not None:
+        # "已完成100%" against "至少全年完成2次宣传": a share of the task, said in words — graded by the words
+        if grade is Grade.ACHIEVED and actual.number >= 100:
+            _full(out, direction(row, target), f"“{actual.raw}”按完成指标值计满分")
+        else:
+            _graded(out, grade, "实际完成值是完成比例，按文字评价分档")
+        out.warning = f"建议填写与指标值同单位的实际数（如 {target.format()}），审核时需要对照"
+        return
     if value is None:
         out.problem = f"实际完成值的单位“{actual.unit}”与指标值“{target.unit}”不一致，无法比较"
         return
@@ -241,6 +249,9 @@ def _qualitative(out: RowScore, row: Indicator, actual: Actual) -> None:
         _full(out, Rule.GRADED, "实际完成情况与指标值一致：达成年度指标")
         out.grade = Grade.ACHIEVED
         return
+    grade = actual.grade if actual.grade is not None else grade_of(actual.raw)  # "已完成100%" says it in words
+    if actual.kind is ActualKind.NUMBER and grade is not None and not (actual.unit in ("%", "％") and actual.number < 100):
+        actual = actual.model_copy(update={"grade": grade, "kind": ActualKind.GRADE})
     if actual.kind in (ActualKind.GRADE, ActualKind.DATE) and actual.grade is not None:
         if actual.grade is Grade.ACHIEVED:
             _full(out, Rule.GRADED, f"“{actual.raw}”：达成年度指标")

@@ -116,3 +116,15 @@ def test_manual_score_within_the_band():
     out = score("明显提升", "基本完成", 10, level1=B, level2=Level2.SOCIAL, override=9)
     assert out.score == 7 and "超出允许范围 [6, 8]" in out.problem
     assert score("≥20条", "25条", 10, override=12).problem
+
+
+# Real self-evaluations of other units (evals/real/: 成安 高龄津贴 2020, 大英 双新创建 2020) print values and
+# actuals this way; each row must be scored or say why, never silently left out.
+@pytest.mark.parametrize("value, actual, score", [
+    (">= 98 %(百分比)", "100%", 10.0),  # the unit restated in brackets
+    ("至少全年完成2次宣传", "已完成100%", 10.0),  # a count target, the task's share said in words
+    ("按质按量完成", "已完成100%", 10.0),  # a qualitative target
+])
+def test_real_forms_ways_of_writing_are_scored(value, actual, score):
+    row = Indicator(level1=Level1.OUTPUT, level2=Level2.QUALITY, name="指标", value=value, actual=actual)
+    assert score_row(row, 0, 10.0, 2020).score == score
