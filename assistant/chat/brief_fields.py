@@ -117,11 +117,9 @@ def find_year_in(s: str) -> int | None:
         return None
 
 
-_CN_DIGIT = dict(zip("〇零一二三四五六七八九", "0012345678 9".replace(" ", "")))
-
-
 def _year(s: str) -> int | None:
-    s = re.sub(r"[二两][〇零][一二三四五六七八九〇零]{2}(?=年)", lambda m: "".join(_CN_DIGIT.get(c, "2") for c in m.group()), s)
+    s = re.sub(r"[二两][〇零][一二三四五六七八九〇零]{2}(?=年)",  # 二〇二五年: digit by digit
+               lambda m: "".join(str(int(chinese_number(c))) for c in m.group()), s)
     m = _YEAR_WORD.search(s)
     if m:
         return parse_year(m.group(1))

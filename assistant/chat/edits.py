@@ -16,7 +16,7 @@ from assistant.chat.phrases import FOCUS_WORDS, JUST_ADDED, LEVEL1_WORDS, LOOSE_
 from assistant.text import clean_name, name_similarity, normalize_name
 from assistant.schema import Funds, Indicator, ProjectBrief, TargetTable
 from assistant.taxonomy import COST_LEVEL2, classify_basis, infer_level2, is_cost, tree_order
-from assistant.values import ValueKind, format_number, parse_value, shift_years
+from assistant.values import ValueKind, chinese_number, format_number, parse_value, shift_years
 
 FIELD_LABEL = {"value": "指标值", "midterm": "中期指标值", "basis": "指标值确定依据", "name": "指标名称",
                "explanation": "指标解释"}
@@ -216,6 +216,17 @@ def insert_row(table: TargetTable, row: Indicator) -> int:
 
 
 _OPERATOR_START = re.compile(r"[≥≤<>=]|不低于|不少于|不超过|不高于|大于|小于|达到|控制在")
+
+
+def deadline_value(m: re.Match, year: int | None = None) -> str | None:
+    """The 指标值 a DEADLINE phrase states ("九月底之前" → 2025年9月底前, "11月30号前" → 11月30日前), None
+    for a month that is not one."""
+    month = m.group("month")
+    month = int(month) if month.isdigit() else int(chinese_number(month) or 0)
+    if not 1 <= month <= 12:
+        return None
+    when = f"{year}年" if year else ""
+    return f"{when}{month}月{int(m.group('day'))}日前" if m.group("day") else f"{when}{month}月底前"
 
 
 def split_name_value(text: str) -> tuple[str, str | None]:

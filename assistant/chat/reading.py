@@ -19,7 +19,7 @@ from assistant.drafting import extra_rows
 from assistant.errors import AssistantError
 from assistant.schema import Level2
 from assistant.taxonomy import classify_basis, infer_level2, level1_of, normalize_level2
-from assistant.values import chinese_number, parse_value
+from assistant.values import parse_value
 
 
 class Reading:
@@ -118,16 +118,9 @@ class Reading:
         m = DEADLINE.search(intent.text)
         rows = [i for i, r in enumerate(state.table.indicators)
                 if r.level2 is Level2.TIMELINESS and parse_value(r.value).kind.value == "date"]
-        if not m or not rows:
+        value = edits.deadline_value(m, state.table.year or state.brief.year) if m and rows else None
+        if value is None:
             return None
-        month = m.group("month")
-        month = int(month) if month.isdigit() else int(chinese_number(month) or 0)
-        if not 1 <= month <= 12:
-            return None
-        day = m.group("day")
-        year = state.table.year or state.brief.year
-        when = f"{year}年" if year else ""
-        value = f"{when}{month}月{int(day)}日前" if day else f"{when}{month}月底前"
         return self._on_revise(state, Intent("revise", intent.text, target=f"第{rows[0] + 1}个", field="value",
                                              new=value))
 

@@ -174,6 +174,4 @@ def _when(text: str) -> str | None:
     if m:
         return f"每月{int(m.group(1))}日前"
     m = DEADLINE.search(text)
-    if m and m.group("month").isdigit():
-        return f"{int(m.group('month'))}月{int(m.group('day'))}日前" if m.group("day") else f"{int(m.group('month'))}月底前"
-    return None
+    return edits.deadline_value(m) if m and m.group("month").isdigit() else None
