@@ -1,4 +1,4 @@
-"""Drafting real projects of other units: the 22 public forms in evals/real/ (none of them in the corpus).
+"""Drafting real projects of other units: the 22 public forms in corpus/public/ (none of them in the corpus).
 
 Each form is drafted from what its preparer knew before writing indicators — the project name, budget,
 year, the printed description and the 年度目标 sentences — never from its indicators. Two briefs:
@@ -35,7 +35,7 @@ from assistant.review.rules_grammar import name_problems  # noqa: E402
 from assistant.schema import Indicator, Level2, ProjectBrief, TargetTable  # noqa: E402
 from assistant.taxonomy import COST_LEVEL2, infer_level2, level1_of, normalize_level1, normalize_level2  # noqa: E402
 
-REAL = Path(__file__).parent / "real"
+REAL = Path(__file__).parent.parent / "corpus" / "public"
 RESULTS = Path(__file__).parent / "results"
 # Split by eye before any change, by project kind, so that each half holds services, works, subsidies,
 # training/publicity and partial forms. Only the dev half was read while building.
@@ -150,7 +150,7 @@ def write_results(result: dict) -> None:
     stem = RESULTS / f"real-{result['date']}{'-' + result['tag'] if result['tag'] else ''}"
     stem.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"# Drafting real forms of other units ({result['date']}{', ' + result['tag'] if result['tag'] else ''})",
-             "", "22 public forms (evals/real/, 10 partial); dev = read while building, held_out = not read.",
+             "", "22 public forms (corpus/public/, 10 partial); dev = read while building, held_out = not read.",
              "brief: name + budget + year + description + goals. deliverables: plus the form's own 数量 rows,",
              "recall on the other rows. Match: same 一级 family and (e5 cosine ≥ 0.925 or bigram Dice ≥ 0.5).", ""]
     for variant, methods in result["summary"].items():

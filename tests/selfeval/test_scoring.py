@@ -118,7 +118,7 @@ def test_manual_score_within_the_band():
     assert score("≥20条", "25条", 10, override=12).problem
 
 
-# Real self-evaluations of other units (evals/real/: 成安 高龄津贴 2020, 大英 双新创建 2020) print values and
+# Real self-evaluations of other units (corpus/public/: 成安 高龄津贴 2020, 大英 双新创建 2020) print values and
 # actuals this way; each row must be scored or say why, never silently left out.
 @pytest.mark.parametrize("value, actual, score", [
     (">= 98 %(百分比)", "100%", 10.0),  # the unit restated in brackets
