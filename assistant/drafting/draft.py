@@ -27,7 +27,8 @@ from assistant.drafting.frame import (
 )
 from assistant.drafting.brief_reader import read
 from assistant.drafting.library import apply_library
-from assistant.drafting.outcomes import outcome_rows
+from assistant.drafting.library_patterns import CEILING, FROM_BRIEF
+from assistant.drafting.outcomes import outcome_rows, task_rows
 from assistant.drafting.precedents import (
     BENEFIT_LEVEL2,
     Cluster,
@@ -44,6 +45,7 @@ from assistant.text import name_similarity
 from assistant.values import ValueKind, parse_value
 
 MAX_PER_LEVEL2 = 3
+MAX_ROWS = 12  # a draft longer than this is trimmed (capped): reviewers keep 6–12 rows
 MAX_BENEFIT = 4  # 效益 rows in all: one per 二级 first, then the seconds
 MIN_SUPPORT = 0.45  # cluster score needed at all (see _top)
 MIN_SHARE = 0.34  # a second/third indicator under a 二级 must score ≥ this share of the best one
@@ -73,7 +75,8 @@ class PrecedentDrafter:
             # covers project types the corpus has never seen (corpus/library/)
             rows = apply_library(rows, brief, reading)
         rows = with_outcomes([row for row in rows if row is not None], outcome_rows(reading.outcomes, brief.name))
-        table.indicators = well_formed(rows, brief)
+        rows = with_tasks(rows, task_rows(reading.outputs, brief.name))
+        table.indicators = capped(well_formed(rows, brief))
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
         place_all(table.indicators, self.variant)
@@ -132,8 +135,10 @@ class PrecedentDrafter:
         fitted = cost_ceiling(brief.budget)
         rows = [make_indicator(Level2.COST, name, fitted, Basis.BUDGET, "预算批复",
                                total.precedents() if total else [])]
+        said = f"{brief.name} {brief.description or ''}"
         for c in clusters:
-            if c is not total and _is_unit_cost(c) and len(rows) < 2:
+            # a cost per 亩 or per 人次 only when the brief speaks of 亩 or 人次 at all
+            if c is not total and _is_unit_cost(c) and len(rows) < 2 and _per_unit_said(c, said):
                 rows.append(self.row_from_cluster(c, brief))
         return rows
 
@@ -168,6 +173,49 @@ def with_outcomes(rows: list[Indicator], outcomes: list[Indicator]) -> list[Indi
         at = next((i for i, r in enumerate(out) if r.level2 is Level2.SATISFACTION), len(out))
         out[at:at] = outcomes
     return out
+
+
+def with_tasks(rows: list[Indicator], tasks: list[Indicator]) -> list[Indicator]:
+    """The goals' task rows after the other 质量 rows, unless a row already says the same."""
+    tasks = [t for t in tasks if not any(name_similarity(t.name, r.name) >= 0.5 for r in rows)]
+    if not tasks:
+        return rows
+    at = max((i + 1 for i, r in enumerate(rows) if r.level2 is Level2.QUALITY), default=0)
+    rows = rows[:at] + tasks + rows[at:]
+    # still at most MAX_PER_LEVEL2 质量 rows: the goal's own tasks displace the most expendable others
+    while sum(r.level2 is Level2.QUALITY for r in rows) > MAX_PER_LEVEL2:
+        spare = [(i, r) for i, r in enumerate(rows) if r.level2 is Level2.QUALITY and not _from_brief(r)]
+        if not spare:
+            break
+        rows.pop(max(spare, key=lambda ir: (_expendable(ir[1]), ir[0]))[0])
+    return rows
+
+
+def capped(rows: list[Indicator], limit: int = MAX_ROWS) -> list[Indicator]:
+    """At most ``limit`` rows: a real form has 6–12. What goes first is a row whose 二级 keeps another,
+    the generic library's before a type's, a type's before a real precedent's, the last before the first;
+    rows the brief itself gave (its goals, its numbers) stay."""
+    rows = list(rows)
+    while len(rows) > limit:
+        counts = Counter(r.level2 for r in rows)
+        spare = [(i, r) for i, r in enumerate(rows) if counts[r.level2] > 1 and not _from_brief(r)]
+        if not spare:
+            break
+        rows.pop(max(spare, key=lambda ir: (_expendable(ir[1]), ir[0]))[0])
+    return rows
+
+
+def _from_brief(row: Indicator) -> bool:
+    return bool(set(row.inferred) & {"outcome", "task", "fact", FROM_BRIEF, CEILING})
+
+
+def _expendable(row: Indicator) -> int:
+    kinds = {(p.kind, (p.source or "").endswith("generic.yaml")) for p in row.precedents}
+    if ("library", True) in kinds:
+        return 3
+    if any(kind == "library" for kind, _ in kinds):
+        return 2
+    return 1
 
 
 def well_formed(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:
@@ -246,6 +294,11 @@ def _precedent_text(c: Cluster) -> str:
 def _is_total_cost(c: Cluster) -> bool:
     units = {parse_value(m.record.value).unit for m in c.members}
     return bool(units & {"万元", "元"}) and not any(u and "/" in u for u in units)
+
+
+def _per_unit_said(c: Cluster, text: str) -> bool:
+    units = {u.split("/", 1)[1] for m in c.members if (u := parse_value(m.record.value).unit) and "/" in u}
+    return any(u and u in text for u in units)
 
 
 def _is_unit_cost(c: Cluster) -> bool:

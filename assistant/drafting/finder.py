@@ -5,6 +5,7 @@ default one asks the precedent index (search stage) and weighs the hits relative
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from assistant.drafting.precedents import IndicatorMatch, ProjectMatch
@@ -32,18 +33,21 @@ def relative_weights(scores: list[float], floor: float) -> list[float]:
 class IndexFinder:
     """Similar projects and directly matching indicators from the precedent index.
 
-    ``exclude_source`` leaves one source document out (the leave-one-source-out evaluation).
+    ``exclude_source`` leaves source documents out: one name (the leave-one-source-out evaluation) or a
+    collection of names (every form of one unit or city, the leave-one-unit-out evaluation).
     """
 
     POOL = 14  # hits fetched to judge the spread of scores
     MIN_PROJECT_WEIGHT = 0.2
     MIN_INDICATOR_WEIGHT = 0.5
 
-    def __init__(self, exclude_source: str | None = None):
-        self.exclude_source = exclude_source
+    def __init__(self, exclude_source: str | Collection[str] | None = None):
+        excluded = {exclude_source} if isinstance(exclude_source, str) else set(exclude_source or ())
+        self.excluded = frozenset(excluded)
+        self._fetch = self.POOL + 6 + 4 * len(self.excluded)  # enough hits left once those are dropped
 
     def __call__(self, text: str, k: int) -> list[ProjectMatch]:
-        hits = [h for h in similar_projects(text, k=self.POOL + 6) if h.source != self.exclude_source]
+        hits = [h for h in similar_projects(text, k=self._fetch) if h.source not in self.excluded]
         hits = hits[: self.POOL]
         weights = relative_weights([h.score for h in hits], hits[-1].score if len(hits) > 1 else 0.0)
         matches = [ProjectMatch(source=h.source, project=h.project, score=round(w, 4))
@@ -51,12 +55,12 @@ class IndexFinder:
         return matches[:k]
 
     def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
-        hits = [h for h in search_precedents(text, k=self.POOL + 6) if h.source != self.exclude_source]
+        hits = [h for h in search_precedents(text, k=self._fetch) if h.source not in self.excluded]
         hits = hits[: self.POOL]
         weights = relative_weights([h.score for h in hits], hits[-1].score if len(hits) > 1 else 0.0)
         return [IndicatorMatch(key=h.key, source=h.source, project=h.project, score=round(w, 4))
                 for h, w in zip(hits, weights) if w >= self.MIN_INDICATOR_WEIGHT][:k]
 
 
-def default_finder(exclude_source: str | None = None) -> ProjectFinder:
+def default_finder(exclude_source: str | Collection[str] | None = None) -> ProjectFinder:
     return IndexFinder(exclude_source)

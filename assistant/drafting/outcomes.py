@@ -109,3 +109,45 @@ def _level2(text: str) -> Level2:
     if _SUSTAINABLE.search(text):
         return Level2.SUSTAINABLE
     return Level2.SOCIAL
+
+
+# --- the tasks the goals name -------------------------------------------------------------------
+# "深入开展食品风险隐患排查整治" / "加强基层监管人员业务培训": a goal clause that names a task without a number
+# becomes a 质量 row "<task>完成率 100%" (the numbers a goal states are facts, placed elsewhere).
+MAX_TASKS = 2
+_TASK_LEAD = re.compile(
+    r"^(?:(?:深入|全面|持续|积极|认真|进一步|切实|高质量|高标准|按时|按期|圆满|顺利|及时|依法|扎实|大力|着力)*"
+    r"(?:开展|加强|加大|做好|完成|组织|举办|实施|推进|落实|抓好|强化|推动|开设|完善|对))+")
+_TASK_TAIL = re.compile(r"(?:的?力度|的?工作任务|等工作|等活动|各项)$")
+_VAGUE = re.compile(r"相关|有关|各项|其他|本职|日常|工作|任务|事项|项目")
+_NOT_TASK = re.compile(r"[\d０-９一二两三四五六七八九十百千万]+\s*[个项次人名台套辆件场期批户家所平米亩条份]|费用|资金|经费|保障")
+
+
+def task_rows(clauses: list[str], project: str) -> list[Indicator]:
+    """One 质量 row per goal clause that names a task (at most MAX_TASKS), the clause quoted as its 依据."""
+    rows: list[Indicator] = []
+    for clause in clauses:
+        name = _task_name(clause)
+        if name is None or any(r.name == name for r in rows):
+            continue
+        cite = Precedent(kind="goal", project=project, name=clause, value="100%", basis="年度目标")
+        rows.append(Indicator(
+            level1=level1_of(Level2.QUALITY), level2=Level2.QUALITY, name=name, value="100%", basis=Basis.PLAN,
+            basis_note=f"年度目标：{clause}", explanation=f"反映年度目标「{clause}」所列任务的完成比例。",
+            precedents=[cite], inferred=["task"]))
+        if len(rows) >= MAX_TASKS:
+            break
+    return rows
+
+
+def _task_name(clause: str) -> str | None:
+    lead = _TASK_LEAD.match(clause)
+    if lead is None or _NOT_TASK.search(clause):
+        return None
+    task = _TASK_TAIL.sub("", clause[lead.end():].strip(" ，,。；;")).strip()
+    if not re.fullmatch(r"[\u4e00-\u9fff、]{3,12}", task) or task.endswith(("的", "和", "及", "、")):
+        return None
+    if len(_VAGUE.sub("", task)) < 2:
+        return None  # "做好相关工作" names no task
+    name = f"{task}完成率"
+    return name if is_well_formed(name) else None

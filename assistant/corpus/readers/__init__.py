@@ -19,6 +19,7 @@ from assistant.corpus.readers import (
     declaration_text,
     department_text,
     limits,
+    public_record,
     self_eval_text,
     summary_text,
     worker,
@@ -61,6 +62,8 @@ def read_source(path: Path, display: str | None = None, *, isolated: bool = True
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise IngestError(f"{path.name}：无法识别的文本编码") from exc
+    if suffix in public_record.SUFFIXES:
+        return public_record.read(path, text)
     for reader in _TEXT_READERS:
         if reader.matches(text):
             return reader.read(path, text)
