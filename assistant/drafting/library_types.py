@@ -46,6 +46,9 @@ class Pattern(BaseModel):
     explain: str
     ask: str | None = None
     seen: str | None = None
+    # the framework that lists this row ("通用共性指标库示例·培训类：培训合格率"): a key of README.md's 来源 list,
+    # then what the document calls it; several separated by "；"
+    source: str | None = None
     line: int | None = Field(default=None, alias="__line__")
 
     @field_validator("slots", mode="before")
