@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.config import get_settings
-from assistant.corpus.store import iter_records
+from assistant.corpus.store import iter_records, load_documents
 from assistant.drafting.precedents import corpus_generation, effective_level2
 from assistant.schema import IndicatorRecord, Level1, Level2
 from assistant.taxonomy import level1_of
@@ -65,6 +65,18 @@ def places_in(text: str) -> list[str]:
         if at >= 0 and not any(s <= at < s + len(n) for s, n in found):
             found.append((at, name))
     return [name for _, name in sorted(found)]
+
+
+def source_address(source: str | None) -> str | None:
+    """The web address a public form was copied from (corpus/public records keep it), else None."""
+    settings = get_settings()
+    return _addresses(corpus_generation(), settings.corpus_dir, settings.user_forms_dir).get(source or "")
+
+
+@lru_cache(maxsize=4)
+def _addresses(generation: int, corpus_dir, user_dir) -> dict[str, str]:
+    return {doc.provenance.source: str(url) for doc in load_documents() for project in doc.projects
+            if (url := project.extra.get("source_url"))}
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from assistant.drafting.browse import source_address
 from assistant.schema import Indicator, Precedent, TargetTable
 from assistant.taxonomy import classify_basis, normalize_level1, normalize_level2
 from assistant.text import clean_input
@@ -128,14 +129,34 @@ def precedent_frame(precedents: list[Precedent]) -> pd.DataFrame:
     """Each precedent as city·year·project with its original row; a library pattern is labelled 共性指标库,
     its template slots shown as what they stand for ("{服务}服务面积" → "（服务）服务面积")."""
     rows = [{
-        "来源": "共性指标库" if p.kind == "library" else f"{p.city or ''}{p.year or ''}".strip() or "往年表格",
+        "来源": _origin(p),
         "项目": (p.project or "").removeprefix("共性指标库·"),
         "三级指标": _unslotted(p.name),
         "指标值": _unslotted(p.value or ""),
         "依据": p.basis or "",
-        "原表位置": (f"第{p.line}行" if p.line else "") if p.kind == "corpus" else "指标库模板",
+        "原表位置": _where(p),
     } for p in precedents]
     return pd.DataFrame(rows, columns=PRECEDENT_COLUMNS)
+
+
+def _origin(p: Precedent) -> str:
+    if p.kind == "library":
+        return "共性指标库"
+    if p.kind == "goal":
+        return "本项目年度目标"
+    return f"{p.city or ''}{p.year or ''}".strip() or "往年表格"
+
+
+def _where(p: Precedent) -> str:
+    """Where the row stands in its source: a line of a seed form, a row of a public form with its address."""
+    if p.kind == "library":
+        return "指标库模板"
+    if p.kind == "goal":
+        return "年度目标（原文见三级指标列）"
+    address = source_address(p.source)
+    if address:
+        return f"第{p.line}条指标 · {address}" if p.line else address
+    return f"第{p.line}行" if p.line else ""
 
 
 PRECEDENT_COLUMNS = ["来源", "项目", "三级指标", "指标值", "依据", "原表位置"]

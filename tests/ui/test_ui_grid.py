@@ -126,6 +126,21 @@ def test_a_library_pattern_is_labelled_and_shows_no_template_slots():
     assert "{" not in row["三级指标"] + row["指标值"] and row["三级指标"] == "（服务）服务面积"
 
 
+def test_a_public_forms_row_shows_the_address_it_was_copied_from():
+    shipped = Precedent(kind="corpus", city="黄石", year=2022, project="主体班", name="培训完成率", value="100%",
+                        source="huangshi_dangxiao_zhutiban_2022.yaml", line=6)
+    row = precedent_frame([shipped]).iloc[0]
+    assert row["来源"] == "黄石2022"
+    assert row["原表位置"] == "第6条指标 · http://czj.huangshi.gov.cn/2020xxgkzn/2020gknr/2020czzj/2020zxzj/202201/t20220125_875008.html"
+
+
+def test_a_goal_is_cited_as_the_projects_own_goal():
+    goal = Precedent(kind="goal", project="档案馆消防改造", name="保证馆库和档案实体安全", value="0次", basis="年度目标")
+    row = precedent_frame([goal]).iloc[0]
+    assert (row["来源"], row["三级指标"]) == ("本项目年度目标", "保证馆库和档案实体安全")
+    assert "指标库" not in row["原表位置"]
+
+
 # --- uploads ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, expected", [
