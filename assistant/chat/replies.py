@@ -80,6 +80,8 @@ def level_text(row: Indicator) -> str:
 
 
 def cite(p: Precedent) -> str:
+    if p.kind == "goal":
+        return f"本项目年度目标「{p.name}」"
     basis = f"，{p.basis}" if p.basis else ""
     return f"{p.city or ''} {p.year or ''}《{p.project or ''}》{p.name} {p.value or ''}{basis}".strip()
 
@@ -138,7 +140,8 @@ def overview(table: TargetTable) -> str:
     """Where every row comes from, when "这个指标" points at nothing yet."""
     lines = ["各指标的先例来源："]
     for i, row in enumerate(table.indicators):
-        sources = "、".join(dict.fromkeys(f"{p.city or ''}{p.year or ''}" for p in row.precedents))
+        sources = "、".join(dict.fromkeys("本项目年度目标" if p.kind == "goal" else "共性指标库" if p.kind == "library"
+                                          else f"{p.city or ''}{p.year or ''}" for p in row.precedents))
         lines.append(f"- 第{i + 1}行「{row.name}」：{sources or '通用指标，无直接先例'}")
     lines.append("想看某一行的详情，可以说“第3个指标的依据是什么”。")
     return "\n".join(lines)
