@@ -118,30 +118,47 @@ _SUFFIX_OPS = [
     (("及以下", "以下", "以内", "之内", "内"), Operator.LE),
 ]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def chinese_number(s: str) -> float | None:
-    """Chinese numerals up to 万亿 scale: 十 → 10, 二十五 → 25, 六十万 → 600000, 三百 → 300."""
-    if not s or any(ch not in _CN_DIGITS and ch not in _CN_UNITS and ch not in "万亿" for ch in s):
-        return None
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            section += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            total += section * (10_000 if ch == "万" else 100_000_000)
-            section, digit = 0, None
-    return float(total + section + (digit or 0))
-
-
 _CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_NUMERAL_CHARS = set(_CN_NUM_CHARS + "点0123456789.")
+_MAGNITUDE = {"万": 10_000, "亿": 100_000_000}
+# A numeral said the short way ends one unit down: 一亿二 = 一亿二千万, 九万六 = 九万六千.
+_NEXT_UNIT = {"亿": "千万", "万": "千", "千": "百", "百": "十"}
+
+
+@lru_cache(maxsize=1)
+def _cn2an():
+    """cn2an's converter, imported on first use (its import takes ~0.15 s; most runs never need it)."""
+    import cn2an
+
+    return cn2an.cn2an
+
+
+@lru_cache(maxsize=4096)
+def chinese_number(s: str) -> float | None:
+    """A numeral as preparers type it, by cn2an's "smart" mode: 十 → 10, 二十五 → 25, 六十万 → 600000,
+    九万六 → 96000, 3万8 → 38000, 54万9700 → 549700, 1.2亿 → 120000000, 五十四点九七 → 54.97; also
+    五十四点九七万 and 一亿二, which cn2an refuses. None for anything that is not a numeral."""
+    s = (s or "").strip()
+    if not s or any(ch not in _NUMERAL_CHARS for ch in s) or not re.search(r"[\d零〇一二两三四五六七八九十百千]", s):
+        return None
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)([万亿]?)", s):  # 54.97, 0.00001万: cn2an rounds these to whole 元
+        return float(m.group(1)) * _MAGNITUDE.get(m.group(2), 1)
+    value = _convert(s)
+    if value is None and len(s) > 1 and s[-1] in _MAGNITUDE and (head := chinese_number(s[:-1])) is not None:
+        value = round(head * _MAGNITUDE[s[-1]], 6)  # 五十四点九七万: a decimal numeral, then its magnitude
+    if value is None and len(s) > 2 and s[-2] in _NEXT_UNIT and s[-1] in "一二两三四五六七八九123456789":
+        value = _convert(s + _NEXT_UNIT[s[-2]])
+    return value
+
+
+def _convert(s: str) -> float | None:
+    try:
+        value = _cn2an()(s, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):  # cn2an refuses what it cannot read
+        return None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 _PLACEHOLDER = re.compile(r"^[*＊xX×?？_…]+\s*[%‰]?\s*\S{0,3}$|^[^\d]*(?:XX|xx|\*\*|＊＊)")
 _EMPTY = {"", "无", "—", "-", "--", "/", "／", "——", "空", "null", "none", "N/A", "n/a", "暂无"}

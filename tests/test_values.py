@@ -173,3 +173,21 @@ def test_chinese_number(text, expected):
 ])
 def test_clean(raw, expected):
     assert clean(raw) == expected
+
+
+# --- numerals as preparers type them (cn2an's smart mode, and what it refuses) ---------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("九万六", 96_000), ("两万五", 25_000), ("3万8", 38_000), ("54万9700", 549_700), ("1.2亿", 120_000_000),
+    ("一亿二", 120_000_000), ("五十四点九七", 54.97), ("五十四点九七万", 549_700), ("0.00001万", 0.1),
+    ("十一万三", 113_000), ("一千零五", 1005), ("54.97", 54.97), ("二〇二五", 2025),
+    ("万", None), ("亿", None), ("点", None), ("1e3", None), ("3..5", None), ("十台", None),
+])
+def test_chinese_number_as_typed(text, expected):
+    assert chinese_number(text) == expected
+
+
+@pytest.mark.parametrize("raw,number,unit", [("十台", 10, "台"), ("三个月", 3, "个月"), ("两万五千元", 25_000, "元")])
+def test_parse_value_reads_numerals_in_words(raw, number, unit):
+    parsed = parse_value(raw)
+    assert (parsed.number, parsed.unit) == (number, unit)

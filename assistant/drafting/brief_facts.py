@@ -32,6 +32,11 @@ UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys("GB TB".split(), "data"),
 }
 _UNITS = sorted(UNIT_CLASSES, key=len, reverse=True)
+# Things one can point at: "一台DR设备", "一辆执法车" count one; "一个良好的环境", "一项工作" say "a".
+PHYSICAL = set("台 辆 部 座 栋 幢 间 架 艘 张 块 盏 株 棵 套 件 副 把 只 顶 床 口 樘 扇 根".split())
+_ABSTRACT_AFTER = re.compile(r"完善|良好|科学|高效|规范|健全|系统化|长效|全新|新的|有效|优质|成熟|完整")
+# A measure character that begins another word: 第1部分, 一部分 are no count of 部.
+_NOT_A_MEASURE = {"部": "分", "期": "间", "场": "所", "台": "账"}
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = rf"\d+(?:\.\d+)?|[{_CN}]+"
 QUANTITY_RE = re.compile(
@@ -91,6 +96,8 @@ class Quantity:
     at_least: bool = False  # 不少于2次, 500件以上
     per: str = ""  # 每月, 每场, 每户: a rate, not a total
     label: str = ""  # the words just before the number: 服务期, 工期, 修复面积
+    total: bool = False  # 共12台, 合计120人次: a sum of what was listed before, or of the whole project
+    conflict: str | None = None  # the question when the brief gives this count twice, differently
 
 
 @dataclass
@@ -126,12 +133,8 @@ def read_brief(name: str, description: str | None) -> BriefFacts:
     facts = BriefFacts(text=f"{name} {text}".strip())
     facts.period = _period(text)
     facts.deadline = _deadline(text)
-    seen: set[tuple[str, str]] = set()
     # the name first, as a sentence of its own: "新建公厕5座" may be all the user says
-    for q in _quantities(_mask_dates(f"{name}。")) + _quantities(_mask_dates(text)):
-        if (q.object, q.text) in seen:
-            continue  # the description repeating the name's "雾炮车10辆"
-        seen.add((q.object, q.text))
+    for q in reconcile(_quantities(_mask_dates(f"{name}。")) + _quantities(_mask_dates(text))):
         _file(facts, q)
     facts.beneficiary = _beneficiary(facts.text)
     return facts
@@ -152,13 +155,37 @@ def _file(facts: BriefFacts, q: Quantity) -> None:
 
 # --- quantities --------------------------------------------------------------------------------
 
+def reconcile(quantities: list[Quantity]) -> list[Quantity]:
+    """One number per thing counted, in the order written. A repeat ("雾炮车10辆" in the name and the
+    description) and a total that adds up ("12台和2台，共14台") go; a total or a repeat that does not
+    ("采购电脑10台……共12台") goes too, and the number kept carries the question which one is right,
+    so the draft never presents a silent pick as certain (quantity_value)."""
+    kept: list[Quantity] = []
+    for q in quantities:
+        if any((k.object, k.text) == (q.object, q.text) for k in kept):
+            continue
+        same = [k for k in kept if k.unit == q.unit and not k.per and not q.per and not k.total]
+        items = same if q.total and not q.object else [k for k in same if _same_thing(k, q)]
+        batches = any(re.search(r"批|期|阶段|季度|半年|分别|其中|另", k.label) for k in [q, *items])
+        if not items or (not q.total and batches):  # 第一批…10台，第二批…2台: parts, each its own row
+            kept.append(q)
+            continue
+        stated = sum(k.number for k in items) if q.total else items[-1].number
+        if abs(stated - q.number) > 1e-9 and items[0].conflict is None:
+            written = "、".join(f"{k.object}{k.text}" for k in items)
+            items[0].conflict = (f"您写了「{written}」，又写了「{'共' if q.total else q.object}{q.text}」，"
+                                 f"两处不一致，请确认数量（已先填{items[0].text}）。")
+    return kept
+
+
+def _same_thing(a: Quantity, b: Quantity) -> bool:
+    """Both count the same object: 执法车辆 and 执法车辆, or one of them written inside the other."""
+    x, y = a.object or a.pre_object, b.object or b.pre_object
+    return bool(x and y and len(min(x, y, key=len)) >= 2 and (x in y or y in x))
+
+
 def _quantities(text: str) -> list[Quantity]:
-    out = []
-    for m in QUANTITY_RE.finditer(text):
-        q = _quantity(m, text)
-        if q is not None:
-            out.append(q)
-    return out
+    return [q for m in QUANTITY_RE.finditer(text) if (q := _quantity(m, text)) is not None]
 
 
 def _number(s: str) -> float | None:
@@ -166,9 +193,10 @@ def _number(s: str) -> float | None:
 
 
 def _quantity(m: re.Match, text: str) -> Quantity | None:
-    num, unit, after = m.group("num"), m.group("unit"), text[m.end() : m.end() + 1]
-    if not _is_number(num, after):
-        return None
+    num, unit, after = m.group("num"), m.group("unit"), text[m.end() : m.end() + 3]
+    if not _is_number(num, after, unit) or text[max(0, m.start("num") - 1) : m.start("num")] == "第" \
+            or _NOT_A_MEASURE.get(unit) == after[:1]:
+        return None  # 第3期 is an ordinal, 第1部分 a heading
     mult = m.group("mult") or ""
     if unit == "个人":
         unit = "人"  # "聘了15个人" is 15人
@@ -185,17 +213,19 @@ def _quantity(m: re.Match, text: str) -> Quantity | None:
         number_max=top * factor if top is not None else None,
         approx=pre_word in ("约", "大约", "近") or post_word in ("左右", "余"),
         at_least=pre_word in ("超过", "不少于", "不低于", "至少") or post_word == "以上",
-        per=_per(text, start, m.start()), label=label,
+        per=_per(text, start, m.start()), label=label, total=pre_word in ("共计", "合计", "总计", "共"),
     )
 
 
-def _is_number(num: str, after: str) -> bool:
+def _is_number(num: str, after: str, unit: str = "") -> bool:
+    """Whether a numeral before a measure word counts something (``after``: the next few characters)."""
     if num[0].isdigit():
-        return not (after and re.match(r"[A-Za-z\d]", after))  # 3A级, 5G: not counts
-    if (after and after in "性式化级") or len(num) > 6:
+        return not (after and after[0].isdigit())  # a number run on: not a count (1台DR设备 is one)
+    if (after and after[0] in "性式化级") or len(num) > 6:
         return False  # 一次性, 一站式: a word, not a number
-    if num == "一" and after and not _CLAUSE_SPLIT.match(after):
-        return False  # "营造一个良好的环境": an article, not a count
+    if num == "一" and after and not _CLAUSE_SPLIT.match(after) and \
+            (unit not in PHYSICAL or _ABSTRACT_AFTER.match(after)):
+        return False  # "营造一个良好的环境", "建立一套完善的机制": an article, not a count
     return chinese_number(num) is not None
 
 
@@ -206,7 +236,8 @@ def _clause_start(text: str, at: int) -> int:
 def _per(text: str, clause_start: int, at: int) -> str:
     """每月 / 每场 / 每户 written shortly before the number in the same clause."""
     window = text[max(clause_start, at - 10) : at]
-    found = re.findall(r"每(?:年|季度?|月|周|天|日|人|户|场|次|部|台|辆|页|件|个|期|班|车)", window)
+    found = re.findall(r"每(?:年|季度?|月|周|天|日|餐|人次|人|名|户|场|次|部|台|辆|页|件|个|期|班|车|平方米|平米|㎡|亩|"
+                       r"床|套|份|册|课时|学时|批)", window)
     return "".join(found)
 
 
@@ -256,6 +287,7 @@ def _earlier_verb(text: str, clause_start: int) -> str:
 
 def _clean_object(s: str) -> str:
     s = re.sub(r"[\s“”\"'《》【】]", "", s)
+    s = re.sub(r"^[^\w]+|[^\w]+$", "", s)  # "……共": an ellipsis names nothing
     s = _OBJECT_PREFIX.sub("", s)
     s = _OBJECT_SUFFIX.sub("", s)
     s = re.sub(r"^(?:内|里)", "", s)
@@ -310,15 +342,13 @@ def quantity_value(q: Quantity) -> tuple[str, str | None]:
     """The 指标值 a user's quantity becomes, and a question when it is only approximate.
 
     "10套" → 10套; "10—12辆" → ≥10辆 (the lower end is the commitment); "约10套" → 10套 + a question;
-    "不少于2次" / "500件以上" → ≥2次.
+    "不少于2次" / "500件以上" → ≥2次; a count the brief gives twice, differently → the first + a question.
     """
-    if q.number_max is not None:
-        return f"≥{q.text}", None
-    if q.at_least:
-        return f"≥{q.text}", None
-    if q.approx:
+    if q.number_max is not None or q.at_least:
+        return f"≥{q.text}", q.conflict
+    if q.approx and not q.conflict:
         return q.text, f"您写的是「约{q.text}」，请确认计划数（已先填{q.text}）。"
-    return q.text, None
+    return q.text, q.conflict
 
 
 # --- project types ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from assistant.drafting.brief_facts import BENEFICIARIES, VERBS
+from assistant.drafting.brief_facts import BENEFICIARIES, PHYSICAL, VERBS
 
 
 class Action(StrEnum):
@@ -48,10 +48,20 @@ _ACTION_RULES: list[tuple[Action, re.Pattern]] = [
 EFFECT_VERBS = ("提高", "提升", "增强", "改善", "优化", "促进", "保证", "确保", "保障", "减少", "降低", "减轻",
                 "达到", "实现", "满足", "稳定", "扶持", "带动", "带来", "增加", "缓解", "巩固", "营造", "推动",
                 "得到", "发挥", "维护", "防范", "杜绝", "避免", "消除", "增进")
+# "确保各项工作顺利开展", "保障项目按期完成", "促进工作落实", "实现预期目标": the work itself getting done
+# is the output restated, not an effect of it (and "做好相关工作" says nothing at all).
+_WORK_DONE = re.compile(r"^(?:各项|相关|有关|全年|年度|本|该|此)?(?:工作|项目|任务|业务|活动)(?:任务|目标)?"
+                        r"(?:的)?(?:顺利|正常|有序|按时|按期|如期|圆满|全面|稳步)?"
+                        r"(?:开展|实施|完成|推进|落实|运转|进行|运行|落地|目标|任务)?$"
+                        r"|^(?:预期|既定|年度|绩效|工作|各项)?(?:目标|效果|成效|要求|需要)$")
 _OUTPUT_LEAD = re.compile(r"^(?:完成|开展|实施|组织|举办|购置|采购|通过|用于|对|为|按照|根据)")
 _SPLIT = re.compile(r"[。；;，,！!？?\n]|(?:目标|指标)\s*\d+\s*[:：]|[一二三四五六七八九十]是|(?<!\d)\d+[.、．](?!\d)")
 _PLACE_TAIL = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|社区|馆|院|校|局|中心|库房|大楼|办公楼|机关|基地|园)$")
 _MONEY_TAIL = re.compile(r"(?:专项资金|补助资金|工作经费|经费|资金|费用|费|项目|支出|款)+$")
+_PHYSICAL = "|".join(sorted(PHYSICAL))
+# A count written into a name: "19名百岁老人", "3辆执法车辆", "一台DR设备" (一个/一项 only say "a").
+_COUNT_IN_NAME = re.compile(rf"(?:\d+\s*(?:[名个人户所家位]|{_PHYSICAL})|[一二两三四五六七八九十]+\s*(?:{_PHYSICAL}))"
+                            r"(?=[^\W\d_])")
 _NOUN_FLAGS = ("n", "vn", "nz", "ng", "j", "l", "an", "b", "nr", "ns", "nt", "eng")
 _ACTION_WORDS = set(VERBS) | {"开展", "实施", "完成", "通过", "用于", "委托", "保证", "确保", "保障"} | set(EFFECT_VERBS)
 
@@ -141,7 +151,7 @@ def _split_place(phrase: str) -> tuple[str, str]:
 def name_object(name: str, action: Action | None) -> tuple[str | None, str | None]:
     """(object, place) of a project name: what it buys, builds, repairs or pays for."""
     core = re.sub(r"[（(][^）)]*[）)]|^\d{4}年度?", "", name or "")
-    core = re.sub(r"^\d+\s*[名个人户所家位]", "", core)
+    core = _COUNT_IN_NAME.sub("", core)  # "3辆执法车辆购置", "购置一台DR设备": the count is brief_facts' business
     if action is Action.SUBSIDY and (found := _subsidy_object(re.sub(r"(?:资金|经费|项目)+$", "", core))):
         return found, None
     core = _MONEY_TAIL.sub("", core)
@@ -193,6 +203,8 @@ def outcome_of(clause: str) -> Outcome | None:
             continue
         if _MONEY_TAIL.search(after) or (verb in ("保障", "维护") and _OUTPUT_LEAD.match(clause)):
             continue  # "保障…燃油费用" says what the money pays for
+        if _WORK_DONE.match(re.sub(r"^(?:完成|实现|达到)", "", after)):
+            return None  # "确保各项工作顺利开展": the output said again, no effect
         phrases = noun_phrases(before) if before else []
         return Outcome(text=clause, verb=verb, before=phrases[-1] if phrases else "", after=after)
     return None
