@@ -138,9 +138,11 @@ def _period_word(s: str) -> int | None:
 
 
 def leading_name(s: str) -> str | None:
-    """"租赁费，预算60万，2025年": a first clause with no number or brief word is the project's name."""
+    """"租赁费，预算60万，2025年": a first clause with no amount, count or brief word is the project's name
+    (a number that is part of the name stays: 12329短信平台服务费)."""
     clauses = [c for c in re.split(DELIM, _OPENING.sub("", s)) if c]
-    if len(clauses) < 2 or re.search(r"预算|金额|[\d一二三四五六七八九十]年|年度|用于|用途|项目期|万元|元$|\d", clauses[0]):
+    if len(clauses) < 2 or re.search(r"预算|金额|[\d一二三四五六七八九十]年|年度|用于|用途|项目期|万元|元$"
+                                      r"|\d\s*(?:[万千百元年月日号个人次条台套辆件份页篇张平米亩%‰]|$)", clauses[0]):
         return None
     if clauses[0].isascii():  # "budget 50万": an English word, not a project's name
         return None

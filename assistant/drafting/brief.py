@@ -148,6 +148,7 @@ _BUDGET_IN_TEXT = re.compile(
 )
 # A rate, not a total: 每人每餐补贴3元, 按每人每月200元标准, 单价5000元, 200元/人 (每年 is the budget's own year).
 _RATE_BEFORE = re.compile(r"每(?!年)|单价|均价|人均|户均|次均|标准")
+_BUDGET_WORD = re.compile(r"预算|金额|资金|经费|总额|共计|合计")
 _RATE_AFTER = re.compile(r"^\s*(?:/|每|一(?:人|户|次|台|个|件|套|名))")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年)(?!\s*[-—至到~]\s*(?:19|20)\d{2})")
 _BAD_YEAR = re.compile(r"(?<![\d.])(\d{5,})\s*(?:年度|年)")
@@ -166,8 +167,14 @@ def find_budget(text: str) -> float | None:
 
 def _is_rate(text: str, start: int, end: int) -> bool:
     """An amount per person, per meal, per unit: a standard of the project, not its budget."""
-    clause = max(text.rfind(ch, 0, start) for ch in "，。；;,\n") + 1
-    return bool(_RATE_BEFORE.search(text[max(clause, start - 12):start]) or _RATE_AFTER.match(text[end:]))
+    clause = max(text.rfind(ch, 0, start) for ch in "，。；;,\n \t\u3000") + 1
+    before = text[max(clause, start - 12):start]
+    rate = None
+    for rate in _RATE_BEFORE.finditer(before):
+        pass  # the last rate word: "每月4篇 经费128000元" has a budget word after it
+    if rate is not None and not _BUDGET_WORD.search(before[rate.end():]):
+        return True
+    return bool(_RATE_AFTER.match(text[end:]))
 
 
 def find_year(text: str) -> int | None:

@@ -281,3 +281,20 @@ def test_a_standard_is_neither_the_budget_nor_a_count(drafter, name, description
 ])
 def test_rates_in_a_message_are_not_the_budget(message, wan):
     assert find_budget(message) == wan
+
+
+@pytest.mark.parametrize("text, budget", [
+    ("宣传费项目 宣传单页六千份 公众号推文每月不少于4篇 经费128000元 2025年度", 12.8),  # 每月 belongs to the 推文
+    ("服务老人约1500人 每人每餐补贴3元 预算164.25万", 164.25),
+])
+def test_a_rate_earlier_in_the_message_does_not_hide_the_budget(text, budget):
+    from assistant.drafting.brief import find_budget
+
+    assert find_budget(text) == budget
+
+
+def test_a_number_inside_the_project_name_keeps_the_name():
+    from assistant.chat.brief_fields import leading_name
+
+    assert leading_name("12329短信平台服务费 全年大概发短信90万条左右") == "12329短信平台服务费"
+    assert leading_name("培训300人次 预算5万") is None
