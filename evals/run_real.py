@@ -35,6 +35,7 @@ import run_draft  # noqa: E402  (the Matcher, 一级 families and the two baseli
 
 from assistant.drafting.draft import PrecedentDrafter  # noqa: E402
 from assistant.drafting.finder import default_finder  # noqa: E402
+from assistant.drafting.library_patterns import library_origins  # noqa: E402
 from assistant.review.check import check_table  # noqa: E402
 from assistant.review.rows import wan  # noqa: E402
 from assistant.review.rules_grammar import name_problems  # noqa: E402
@@ -129,7 +130,7 @@ def same_place(a: dict, b: dict) -> bool:
 
 def _typed_library_row(row: Indicator) -> bool:
     """A library row of a recognised project type (not the generic fallback): one a reviewer expects."""
-    return any(p.kind == "library" and not (p.source or "").endswith("generic.yaml") for p in row.precedents)
+    return "type" in library_origins(row)
 
 
 def evaluate(write: bool = True, tag: str = "") -> dict:

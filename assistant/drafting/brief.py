@@ -141,14 +141,15 @@ def trim_text(text: str | None) -> str | None:
 
 # A budget in a message: after a budget word, or any amount in 元/万 that is not a measure (1.8万平方米).
 _NOT_MONEY_AFTER = r"(?![平米亩公里人名位户次场期批台套辆件个条份页册本张部座块所家项株棵吨A-Za-z])"
+_BUDGET_WORDS = "预算|金额|资金|经费|总额|共计|合计"
+_BUDGET_WORD = re.compile(_BUDGET_WORDS)
 _BUDGET_IN_TEXT = re.compile(
-    rf"(?:预算|金额|资金|经费|总额|共计|合计)\s*(?:为|是|:|：|约)?\s*"
+    rf"(?:{_BUDGET_WORDS})\s*(?:为|是|:|：|约)?\s*"
     rf"(?P<amount>(?>{NUMERAL}\s*(?:{'|'.join(MONEY_UNITS)})?)){_NOT_MONEY_AFTER}"
     rf"|(?<![\d.])(?P<amount2>(?>\d(?:{NUMERAL})?\s*(?:万元|元|万))){_NOT_MONEY_AFTER}"
 )
 # A rate, not a total: 每人每餐补贴3元, 按每人每月200元标准, 单价5000元, 200元/人 (每年 is the budget's own year).
 _RATE_BEFORE = re.compile(r"每(?!年)|单价|均价|人均|户均|次均|标准")
-_BUDGET_WORD = re.compile(r"预算|金额|资金|经费|总额|共计|合计")
 _RATE_AFTER = re.compile(r"^\s*(?:/|每|一(?:人|户|次|台|个|件|套|名))")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年)(?!\s*[-—至到~]\s*(?:19|20)\d{2})")
 _BAD_YEAR = re.compile(r"(?<![\d.])(\d{5,})\s*(?:年度|年)")
@@ -168,11 +169,10 @@ def find_budget(text: str) -> float | None:
 def _is_rate(text: str, start: int, end: int) -> bool:
     """An amount per person, per meal, per unit: a standard of the project, not its budget."""
     clause = max(text.rfind(ch, 0, start) for ch in "，。；;,\n \t\u3000") + 1
-    before = text[max(clause, start - 12):start]
-    rate = None
-    for rate in _RATE_BEFORE.finditer(before):
-        pass  # the last rate word: "每月4篇 经费128000元" has a budget word after it
-    if rate is not None and not _BUDGET_WORD.search(before[rate.end():]):
+    before = text[max(clause, start - 12):start]  # a space ends a clause: "推文每月4篇 经费128000元"
+    rates = list(_RATE_BEFORE.finditer(before))
+    # the last rate word rules, unless a budget word follows it ("每人标准经费预算5万元")
+    if rates and not _BUDGET_WORD.search(before[rates[-1].end():]):
         return True
     return bool(_RATE_AFTER.match(text[end:]))
 

@@ -27,7 +27,7 @@ from assistant.drafting.frame import (
 )
 from assistant.drafting.brief_reader import read
 from assistant.drafting.library import apply_library
-from assistant.drafting.library_patterns import CEILING, FROM_BRIEF
+from assistant.drafting.library_patterns import CEILING, FROM_BRIEF, library_origins
 from assistant.drafting.outcomes import outcome_rows, task_rows
 from assistant.drafting.precedents import (
     BENEFIT_LEVEL2,
@@ -181,24 +181,32 @@ def with_tasks(rows: list[Indicator], tasks: list[Indicator]) -> list[Indicator]
     if not tasks:
         return rows
     at = max((i + 1 for i, r in enumerate(rows) if r.level2 is Level2.QUALITY), default=0)
-    rows = rows[:at] + tasks + rows[at:]
     # still at most MAX_PER_LEVEL2 质量 rows: the goal's own tasks displace the most expendable others
-    while sum(r.level2 is Level2.QUALITY for r in rows) > MAX_PER_LEVEL2:
-        spare = [(i, r) for i, r in enumerate(rows) if r.level2 is Level2.QUALITY and not _from_brief(r)]
-        if not spare:
-            break
-        rows.pop(max(spare, key=lambda ir: (_expendable(ir[1]), ir[0]))[0])
-    return rows
+    return _shed(rows[:at] + tasks + rows[at:],
+                 too_many=lambda rs: sum(r.level2 is Level2.QUALITY for r in rs) > MAX_PER_LEVEL2,
+                 may_go=lambda r, rs: r.level2 is Level2.QUALITY)
 
 
 def capped(rows: list[Indicator], limit: int = MAX_ROWS) -> list[Indicator]:
     """At most ``limit`` rows: a real form has 6–12. What goes first is a row whose 二级 keeps another,
     the generic library's before a type's, a type's before a real precedent's, the last before the first;
     rows the brief itself gave (its goals, its numbers) stay."""
-    rows = list(rows)
-    while len(rows) > limit:
-        counts = Counter(r.level2 for r in rows)
-        spare = [(i, r) for i, r in enumerate(rows) if counts[r.level2] > 1 and not _from_brief(r)]
+    return _shed(list(rows), too_many=lambda rs: len(rs) > limit,
+                 may_go=lambda r, rs: sum(x.level2 is r.level2 for x in rs) > 1)
+
+
+def _expendable(row: Indicator) -> int:
+    origins = library_origins(row)
+    return 3 if "generic" in origins else 2 if origins else 1
+
+
+def _shed(rows: list[Indicator], too_many: Callable[[list[Indicator]], bool],
+          may_go: Callable[[Indicator, list[Indicator]], bool]) -> list[Indicator]:
+    """Drop rows while ``too_many``: each time the most expendable row that ``may_go`` (the generic
+    library's first, then a type's, then a precedent's; the last before the first); never one the
+    brief itself gave."""
+    while too_many(rows):
+        spare = [(i, r) for i, r in enumerate(rows) if may_go(r, rows) and not _from_brief(r)]
         if not spare:
             break
         rows.pop(max(spare, key=lambda ir: (_expendable(ir[1]), ir[0]))[0])
@@ -207,15 +215,6 @@ def capped(rows: list[Indicator], limit: int = MAX_ROWS) -> list[Indicator]:
 
 def _from_brief(row: Indicator) -> bool:
     return bool(set(row.inferred) & {"outcome", "task", "fact", FROM_BRIEF, CEILING})
-
-
-def _expendable(row: Indicator) -> int:
-    kinds = {(p.kind, (p.source or "").endswith("generic.yaml")) for p in row.precedents}
-    if ("library", True) in kinds:
-        return 3
-    if any(kind == "library" for kind, _ in kinds):
-        return 2
-    return 1
 
 
 def well_formed(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:

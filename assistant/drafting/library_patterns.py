@@ -24,6 +24,14 @@ from assistant.values import format_number, parse_value
 COST = COST_LEVEL2  # the cost ceiling's 二级, as the tree has it
 # working marks on rows, removed before apply_library returns
 FROM_BRIEF, CEILING, SECONDARY, ALWAYS = "from_brief", "ceiling", "secondary", "always"
+_LIBRARY_DIR = "corpus/library/"
+GENERIC_SOURCE = f"{_LIBRARY_DIR}generic.yaml"
+
+
+def library_origins(row: Indicator) -> set[str]:
+    """Which parts of the library a row cites: "generic" (the standard-tree fallbacks, generic.yaml)
+    and/or "type" (a recognised project type's pattern); empty for a row the library did not give."""
+    return {"generic" if p.source == GENERIC_SOURCE else "type" for p in row.precedents if p.kind == "library"}
 # An object that already ends in a count measure is a whole indicator name (开设课程数量, 培训人次).
 _MEASURED = re.compile(r"(?:数量|人次|次数|人数|户数|批次|个数|场次|课时)$")
 MAX_OBJECT = 10  # a longer object is a phrase, not a name part: fall back to the type's word
@@ -180,7 +188,7 @@ def _row(kind: ProjectType, pattern: Pattern, slots: dict[str, str], value: str,
                  "动作": _default_word(kind.slots.get("动作", "")), "频次": ""}
         name = _name(pattern, plain)
     cite = Precedent(kind="library", project=f"共性指标库·{kind.label}", name=pattern.name, value=pattern.value,
-                     basis=pattern.note, source=f"corpus/library/{kind.file}", line=pattern.line)
+                     basis=pattern.note, source=f"{_LIBRARY_DIR}{kind.file}", line=pattern.line)
     return Indicator(level1=level1_of(pattern.level2), level2=pattern.level2, name=name, value=value,
                      basis=pattern.basis, basis_note=pattern.note, explanation=_tidy(pattern.explain.format_map(slots)),
                      needs_input=needs_input or question is not None, question=question, precedents=[cite])

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from assistant.chat.brief_fields import leading_name
 from assistant.drafting.brief import find_budget, parse_budget, parse_year
 from assistant.drafting.brief_facts import UNIT_CLASSES, read_brief, quantity_value
 from assistant.drafting.brief_reader import action_of, name_object, read
@@ -288,13 +289,9 @@ def test_rates_in_a_message_are_not_the_budget(message, wan):
     ("服务老人约1500人 每人每餐补贴3元 预算164.25万", 164.25),
 ])
 def test_a_rate_earlier_in_the_message_does_not_hide_the_budget(text, budget):
-    from assistant.drafting.brief import find_budget
-
     assert find_budget(text) == budget
 
 
 def test_a_number_inside_the_project_name_keeps_the_name():
-    from assistant.chat.brief_fields import leading_name
-
     assert leading_name("12329短信平台服务费 全年大概发短信90万条左右") == "12329短信平台服务费"
     assert leading_name("培训300人次 预算5万") is None

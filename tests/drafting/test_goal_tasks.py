@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.drafting import precedents
 from assistant.drafting.draft import MAX_ROWS, PrecedentDrafter, capped
 from assistant.drafting.outcomes import MAX_TASKS, task_rows
 from assistant.drafting.precedents import IndicatorMatch, ProjectMatch
 from assistant.review.rules_grammar import name_problems
-from assistant.schema import Basis, Indicator, Level2, Precedent, ProjectBrief
+from assistant.schema import Basis, FormKind, Indicator, IndicatorRecord, Level1, Level2, Precedent, ProjectBrief
 
 
 @pytest.mark.parametrize("clause, name", [
@@ -59,7 +60,7 @@ def test_a_long_draft_is_trimmed_generic_rows_first_and_the_briefs_own_rows_kept
     assert "完成率" not in names and "职工满意度" not in names  # the generic library's go first
     assert {"排查完成率", "安全事故次数", "空气质量"} <= set(names)  # the brief's own stay
     assert {r.level2 for r in kept} == {r.level2 for r in rows}  # no 二级 emptied
-    assert [n for n in names] == [r.name for r in rows if r.name in names]  # order kept
+    assert names == [r.name for r in rows if r.name in names]  # order kept
 
 
 class _OneProject:
@@ -73,10 +74,6 @@ class _OneProject:
 
 
 def test_a_cost_per_unit_is_offered_only_when_the_brief_speaks_of_that_unit(monkeypatch):
-    from assistant.drafting import precedents
-
-    from assistant.schema import IndicatorRecord, FormKind, Level1
-
     def record(level2, name, value):
         return IndicatorRecord(source="pub.yaml", city="某市", unit="某局", year=2022, form_kind=FormKind.DECLARATION,
                                project="高标准农田建设", level1=Level1.OUTPUT, level2=level2, name=name, value=value)
