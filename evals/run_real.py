@@ -67,7 +67,8 @@ def load_forms() -> list[dict]:
         if not data.get("project"):
             continue  # a form printed without its project name cannot be drafted from a brief
         data["id"] = path.stem
-        data["half"] = "dev" if path.stem in DEV else "held_out" if path.stem in HELD_OUT else "new"
+        data["half"] = ("dev" if path.stem in DEV else "held_out" if path.stem in HELD_OUT
+                        else "fresh" if data.get("batch") else "new")
         data["source"] = path.name
         data["place"] = data.get("city") or data.get("region") or data.get("unit") or path.stem
         data["rows"] = [real_row(r) for r in data["indicators"]]
@@ -153,7 +154,7 @@ def evaluate(write: bool = True, tag: str = "") -> dict:
                     rows[setting][variant].setdefault(method, []).append(
                         score(matcher, form, fn(brief), variant == "deliverables"))
     summary = {st: {v: {m: {h: summarise([r for r in rs if h == "all" or r["half"] == h])
-                            for h in ("dev", "held_out", "new", "all")}
+                            for h in ("dev", "held_out", "new", "fresh", "all")}
                         for m, rs in ms.items()} for v, ms in vs.items()} for st, vs in rows.items()}
     result = {"date": dt.date.today().isoformat(), "tag": tag, "forms": len(forms),
               "partial": sum(1 for f in forms if f.get("partial")), "summary": summary, "rows": rows}

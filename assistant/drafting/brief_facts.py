@@ -80,6 +80,21 @@ BENEFICIARIES = [
     "学生", "家长", "患者", "企业", "经营主体", "用户", "受助对象", "受援人", "服务对象", "使用部门", "使用单位",
     "群众", "职工", "学员", "教师",
 ]
+# Who a place or a field serves when the brief names it but not its people (for 满意度 rows): a school
+# repair is judged by its students and teachers, a pupil subsidy by pupils and their families. First
+# match wins; the people the brief itself names come before these.
+SERVED: list[tuple[re.Pattern, tuple[str, ...]]] = [
+    (re.compile(r"助学|资助|营养改善|学生补助|免费教科书|教育救助"), ("学生", "家长")),
+    (re.compile(r"学校|校园|校舍|中学|小学|初中|高中|幼儿园|学院|义务教育|中职|职校|学生"
+                r"|(?<![集])[一二三四五六七八九十]中(?![心国央华间小])"), ("学生", "教师")),
+    (re.compile(r"博物馆|纪念馆|展览馆|美术馆|文化馆|科技馆|展馆"), ("观众",)),
+    (re.compile(r"图书馆|书屋"), ("读者",)),
+    (re.compile(r"景区|旅游"), ("游客",)),
+    (re.compile(r"医院|卫生院|卫生室|诊所|门诊"), ("患者",)),
+    (re.compile(r"养老|敬老院|福利院|高龄|百岁"), ("老年人",)),
+    (re.compile(r"(?<!农业)农村(?![局部厅委办])|乡村|村庄|行政村|村民|村内|村级"), ("村民",)),  # not 农业农村局
+    (re.compile(r"社区|小区"), ("居民",)),
+]
 
 
 @dataclass
@@ -124,7 +139,8 @@ class BriefFacts:
     durations: list[Quantity] = field(default_factory=list)  # 工期90天, 服务期1年
     period: Period | None = None
     deadline: str | None = None  # as written, e.g. "2025年10月底", "10月15日"
-    beneficiary: str | None = None
+    beneficiary: str | None = None  # the first of ``audiences``
+    audiences: list[str] = field(default_factory=list)
 
 
 def read_brief(name: str, description: str | None) -> BriefFacts:
@@ -136,7 +152,8 @@ def read_brief(name: str, description: str | None) -> BriefFacts:
     # the name first, as a sentence of its own: "新建公厕5座" may be all the user says
     for q in reconcile(_quantities(_mask_dates(f"{name}。")) + _quantities(_mask_dates(text))):
         _file(facts, q)
-    facts.beneficiary = _beneficiary(facts.text)
+    facts.audiences = audiences(facts.text)
+    facts.beneficiary = facts.audiences[0] if facts.audiences else None
     return facts
 
 
@@ -333,9 +350,19 @@ def _deadline(text: str) -> str | None:
     return None
 
 
-def _beneficiary(text: str) -> str | None:
-    hits = [(text.find(w), -len(w), w) for w in BENEFICIARIES if w in text]
-    return min(hits)[2] if hits else None
+def audiences(text: str) -> list[str]:
+    """Whose satisfaction the project is judged by: the people the brief names, in the order written
+    (the longer word where two overlap: 缴存职工, not 职工), then those its place serves (SERVED) when
+    the brief names nobody or names some of them (学生 named in a 资助 brief: 学生 and 家长)."""
+    hits = sorted((text.find(w), -len(w), w) for w in BENEFICIARIES if w in text)
+    named: list[str] = []
+    for _, _, w in hits:
+        if not any(w in n for n in named):
+            named.append(w)
+    served = next((groups for pattern, groups in SERVED if pattern.search(text)), ())
+    if named and not set(served) & set(named):
+        return named  # 患者 named in a 敬老院 text: the place says nothing more about them
+    return list(dict.fromkeys(named + list(served)))
 
 
 def quantity_value(q: Quantity) -> tuple[str, str | None]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from assistant.drafting.brief_facts import BENEFICIARIES, PHYSICAL, VERBS
+from assistant.drafting.brief_facts import PHYSICAL, VERBS, audiences
 
 
 class Action(StrEnum):
@@ -226,5 +226,5 @@ def read(name: str | None, description: str | None) -> Reading:
             reading.outcomes.append(outcome)
         else:
             reading.outputs.append(clause)
-    reading.beneficiaries = [w for w in BENEFICIARIES if w in f"{name} {text}"][:3]
+    reading.beneficiaries = audiences(f"{name} {text}")[:3]
     return reading

@@ -45,6 +45,7 @@ from assistant.text import name_similarity
 from assistant.values import ValueKind, parse_value
 
 MAX_PER_LEVEL2 = 3
+AUDIENCE = "audience"  # a 满意度 row added for a second group the project serves (with_audiences)
 MAX_ROWS = 12  # a draft longer than this is trimmed (capped): reviewers keep 6–12 rows
 MAX_BENEFIT = 4  # 效益 rows in all: one per 二级 first, then the seconds
 MIN_SUPPORT = 0.45  # cluster score needed at all (see _top)
@@ -76,6 +77,7 @@ class PrecedentDrafter:
             rows = apply_library(rows, brief, reading)
         rows = with_outcomes([row for row in rows if row is not None], outcome_rows(reading.outcomes, brief.name))
         rows = with_tasks(rows, task_rows(reading.outputs, brief.name))
+        rows = with_audiences(rows, reading.beneficiaries)
         table.indicators = capped(well_formed(rows, brief))
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
@@ -111,8 +113,10 @@ class PrecedentDrafter:
             by_level2.setdefault(c.level2, []).append(c)
         rows: list[Indicator] = []
         for level2 in (Level2.QUANTITY, Level2.QUALITY, Level2.TIMELINESS):
-            # outputs must be countable, and money put in (资金到位率, 支出相关性) is not an output
-            usable = [c for c in by_level2.get(level2, []) if c.value_quality >= 1.0 and not is_input_measure(c.name)]
+            # outputs must be countable, and money put in (资金到位率, 支出相关性, a 数量 row of 800万元)
+            # is not an output
+            usable = [c for c in by_level2.get(level2, []) if c.value_quality >= 1.0 and not is_input_measure(c.name)
+                      and not (level2 is Level2.QUANTITY and _is_total_cost(c))]
             chosen = _top(usable)
             rows += [self.row_from_cluster(c, brief) for c in chosen] or [generic_row(level2, brief)]
         rows += self._cost_rows(by_level2.get(Level2.COST, []), brief)
@@ -187,6 +191,27 @@ def with_tasks(rows: list[Indicator], tasks: list[Indicator]) -> list[Indicator]
                  may_go=lambda r, rs: r.level2 is Level2.QUALITY)
 
 
+def with_audiences(rows: list[Indicator], audiences: list[str], limit: int = 2) -> list[Indicator]:
+    """A 满意度 row for each group the project serves that no row names yet (学生 and 教师 for a school
+    repair), up to ``limit`` 满意度 rows: the value, basis and precedents of the first 满意度 row."""
+    satisfied = [r for r in rows if r.level2 is Level2.SATISFACTION]
+    if not satisfied:
+        return rows
+    first = satisfied[0]
+    added = []
+    for group in audiences:
+        if len(satisfied) + len(added) >= limit:
+            break
+        if not any(group in r.name for r in satisfied + added):
+            row = first.model_copy(deep=True)
+            row.name, row.needs_input, row.question = f"{group}满意度", False, None
+            row.inferred = [*row.inferred, AUDIENCE]
+            row.value = first.value if first.parsed.kind is ValueKind.QUANTITY else "≥90%"
+            added.append(row)
+    at = rows.index(satisfied[-1]) + 1
+    return rows[:at] + added + rows[at:]
+
+
 def capped(rows: list[Indicator], limit: int = MAX_ROWS) -> list[Indicator]:
     """At most ``limit`` rows: a real form has 6–12. What goes first is a row whose 二级 keeps another,
     the generic library's before a type's, a type's before a real precedent's, the last before the first;
@@ -196,6 +221,8 @@ def capped(rows: list[Indicator], limit: int = MAX_ROWS) -> list[Indicator]:
 
 
 def _expendable(row: Indicator) -> int:
+    if AUDIENCE in row.inferred:
+        return 4  # a second 满意度 row goes before any row of another 二级
     origins = library_origins(row)
     return 3 if "generic" in origins else 2 if origins else 1
 
@@ -232,8 +259,10 @@ def well_formed(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:
 
 
 def _repaired(name: str) -> str:
-    """A precedent's name without what does not belong in a name: a year, a bracketed note, a value."""
-    s = re.sub(r"[（(][^）)]*[）)]|(?<!\d)(?:19|20)\d{2}(?:年度?)?(?!\d)", "", name or "")
+    """A precedent's name without what does not belong in a name: a year, a bracketed note, a value,
+    a template's stars and list numbers ("★★★扶贫临时救助人数(≥**人)" → 扶贫临时救助人数)."""
+    s = re.sub(r"^\s*指标\s*\d+\s*[:：、.]?|[★☆*＊]|\d+(?:\.\d+)?\s*[%‰]$", "", name or "")
+    s = re.sub(r"[（(][^）)]*[）)]|(?<!\d)(?:19|20)\d{2}(?:年度?)?(?!\d)", "", s)
     return re.split(r"[≥≤＞＜<>=＝]|不低于|不少于|不超过", s)[0].strip(" ：:，,")
 
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from assistant.drafting.brief_facts import BriefFacts, detect_types, read_brief
-from assistant.drafting.brief_reader import Action, Reading, read
+from assistant.drafting.brief_reader import Action, Reading, action_of, read
 from assistant.drafting.library_patterns import ALWAYS, CEILING, COST, FROM_BRIEF, SECONDARY, Fill, library_rows
 from assistant.drafting.library_types import LibraryError, ProjectType, load_library
 from assistant.text import bigrams, name_similarity
@@ -53,10 +53,11 @@ def types_for(name: str, description: str | None, library: dict[str, ProjectType
 _ACTION_TYPES: dict[Action, tuple[str | None, tuple[str, ...]]] = {
     Action.SERVICE: ("outsourcing", ("purchase",)),
     Action.SUBSIDY: ("subsidy", ("purchase", "lease")),  # a rent subsidy is not a lease
-    Action.BUILD: (None, ("outsourcing",)),  # works on a canteen building are not a catering contract
+    Action.BUILD: ("construction", ("outsourcing",)),  # works on a canteen building are not a catering contract
 }
-# Services with a type of their own (运维, 热线, 物业, 审计 …) keep it; outsourcing is the fallback.
-_FALLBACK_ONLY = {Action.SERVICE}
+# Services with a type of their own (运维, 热线, 物业, 审计 …) keep it; outsourcing is the fallback. Works
+# likewise: 智慧公积金建设 is an IT build, but 高标准农田建设项目 with no other type is a works project.
+_FALLBACK_ONLY = {Action.SERVICE, Action.BUILD}
 
 
 def by_action(kinds: list[tuple[ProjectType, bool]], action: Action | None,
@@ -73,8 +74,10 @@ def by_action(kinds: list[tuple[ProjectType, bool]], action: Action | None,
 
 @lru_cache(maxsize=512)
 def project_types(project: str) -> frozenset[str]:
-    """The types a corpus project's name shows (name only: that is all a precedent carries)."""
-    return frozenset(t.id for t, _ in types_for(project, None))
+    """The types a corpus project's name shows (name only: that is all a precedent carries), judged
+    as a brief's are: 高标准农田建设 is a works project though no type word says so."""
+    library = load_library()
+    return frozenset(t.id for t, _ in by_action(types_for(project, None, library), action_of(project), library))
 
 
 # Bigrams every indicator shares whatever it measures: they say nothing about the subject.
@@ -292,6 +295,8 @@ def _duplicate(a: Indicator, b: Indicator) -> bool:
     "救生衣采购数量" and "编织袋采购数量" share a template but count different things."""
     if a.name == b.name:
         return True
+    if _group(a.level2) is Level2.COST and ("/" in (a.parsed.unit or "")) != ("/" in (b.parsed.unit or "")):
+        return False  # a total (农田建设成本 ≤300万元) and a unit cost (亩均建设成本 ≤1600元/亩) are two rows
     if a.level2 is Level2.SATISFACTION and b.level2 is Level2.SATISFACTION:
         # one row for the staff who use what was bought (物业, 租赁, 购置) and one for the public
         # served; two rows for the same side are one: whose satisfaction is the user's to refine

@@ -4,7 +4,8 @@ A 三级指标 name reads "七氟丙烷灭火装置购置数量", "空气质量�
 measure. Reviewers send back names that are not: a fragment cut out of a longer word ("器服务数量"),
 a word or a measure said twice ("配备车辆数服务数量", "保洁服务服务费"), a value or an operator inside
 the name ("业务项目数量≥编制数量", "租赁部门 4个"), a year inside the name ("2018生物实验教学中心建设成本":
-the year is the table's, not the indicator's), or a sentence in place of a name ("通过采购服务，全市空气质量
+the year is the table's, not the indicator's), what a blank template or a numbered list left behind
+("扶贫临时救助人数(≥**人)", "★★★发放人数", "指标1:培训人次"), or a sentence in place of a name ("通过采购服务，全市空气质量
 达到优良"). ``name_problems`` is the one copy of these checks: the drafter refuses such names when it
 composes them, and R20 reports them on any table, imported forms included.
 """
@@ -33,6 +34,8 @@ _VALUE_TAIL = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|个|套|台|辆|次|人次|�
 _COUNT = r"(?:数量|个数|次数|人数|户数|台数|套数|车辆数|数)(?![据字码额值学码控理])"
 _DOUBLE_COUNT = re.compile(rf"{_COUNT}.+{_COUNT}$")
 _REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")  # 服务服务, 扫描扫描
+# What a blank template or a numbered list leaves in a name: "(≥**人)", "XX", "★★★", "指标1:".
+_TEMPLATE = re.compile(r"[*＊★☆]|[Xx×]{2}|^指标\s*\d+\s*[:：、.]?")
 
 
 def name_problems(name: str | None) -> list[str]:
@@ -41,6 +44,8 @@ def name_problems(name: str | None) -> list[str]:
     if not s:
         return []  # an empty cell is R07's business (no placeholder / empty value)
     problems = []
+    if _TEMPLATE.search(s):
+        problems.append("名称中含有模板占位符、星号或序号（如“(≥**人)”“★”“指标1：”）")
     core = re.sub(r"[（(][^）)]*[）)]", "", s)  # a bracketed note (含税) is not part of the grammar
     if len(core) < 2 or (core[0] in _BOUND_START and not _BOUND_START_OK.match(core)) or _DANGLING_END.search(core):
         problems.append("名称残缺（像是从别的词中截出的片段）")

@@ -1,0 +1,126 @@
+"""What real forms of other units taught: whose satisfaction a project is judged by, works projects that
+no type word names, and precedents that carry a template's leftovers or money as a quantity."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting import precedents
+from assistant.drafting.brief_facts import audiences
+from assistant.drafting.draft import MAX_ROWS, PrecedentDrafter, capped, with_audiences
+from assistant.drafting.library import project_types
+from assistant.drafting.precedents import IndicatorMatch, ProjectMatch
+from assistant.review.rules_grammar import name_problems
+from assistant.schema import FormKind, Indicator, IndicatorRecord, Level1, Level2, Precedent, ProjectBrief
+
+
+# --- whose satisfaction ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, groups", [
+    ("城关第二小学教学楼屋面防水维修", ["学生", "教师"]),  # a school: its pupils and teachers
+    ("县一中食堂及宿舍改造", ["学生", "教师"]),
+    ("家庭经济困难学生资助资金", ["学生", "家长"]),  # a pupil subsidy: pupils and their families
+    ("市博物馆陈列展览提升", ["观众"]),
+    ("乡镇卫生院医疗设备购置", ["患者"]),
+    ("敬老院取暖设施改造", ["老年人"]),
+    ("为缴存职工提供12329热线服务", ["缴存职工"]),  # people named: only they, not the place's
+    ("向辖区居民和企业宣传垃圾分类", ["居民", "企业"]),  # in the order written
+    ("机关办公楼物业管理", []),
+])
+def test_audiences_are_the_people_named_else_those_the_place_serves(text, groups):
+    assert audiences(text) == groups
+
+
+def _satisfaction(name: str, value: str = "≥90%") -> Indicator:
+    return Indicator(level1=Level1.SATISFACTION, level2=Level2.SATISFACTION, name=name, value=value,
+                     precedents=[Precedent(kind="library", source="corpus/library/construction.yaml", line=140,
+                                           name="{对象}满意度", value="≥90%")])
+
+
+def _row(level2: Level2, name: str, value: str) -> Indicator:
+    return Indicator(level1=Level1.OUTPUT, level2=level2, name=name, value=value)
+
+
+def test_a_second_group_gets_its_own_satisfaction_row_with_the_first_rows_value_and_citation():
+    rows = [_row(Level2.QUALITY, "工程验收合格率", "100%"), _satisfaction("学生满意度", "≥95%"),
+            _row(Level2.QUANTITY, "维修面积", "500平方米")]
+    out = with_audiences(rows, ["学生", "教师", "家长"])
+    sat = [r for r in out if r.level2 is Level2.SATISFACTION]
+    assert [(r.name, r.value) for r in sat] == [("学生满意度", "≥95%"), ("教师满意度", "≥95%")]
+    assert sat[1].precedents == sat[0].precedents and not name_problems(sat[1].name)
+    assert out.index(sat[1]) == out.index(sat[0]) + 1  # next to the first, in the tree's order
+
+
+def test_no_group_no_new_row_and_never_more_than_two():
+    rows = [_satisfaction("缴存职工满意度"), _satisfaction("缴存单位满意度")]
+    assert with_audiences(rows, ["学生"]) == rows
+    assert with_audiences([_satisfaction("服务对象满意度")], []) == [_satisfaction("服务对象满意度")]
+
+
+def test_a_second_satisfaction_row_goes_first_when_the_draft_is_too_long():
+    rows = [_row(Level2.QUALITY, f"质量{i}合格率", "100%") for i in range(MAX_ROWS - 1)]
+    rows = with_audiences(rows + [_satisfaction("学生满意度")], ["学生", "教师"])
+    assert len(rows) == MAX_ROWS + 1
+    assert [r.name for r in capped(rows) if r.level2 is Level2.SATISFACTION] == ["学生满意度"]
+
+
+def test_a_school_repair_is_judged_by_students_and_teachers_not_by_office_staff():
+    table = PrecedentDrafter(finder=_NoProjects()).draft(
+        ProjectBrief(name="城关第二小学教学楼屋面防水维修", budget=38, year=2025))
+    names = [r.name for r in table.indicators if r.level2 is Level2.SATISFACTION]
+    assert names == ["学生满意度", "教师满意度"]
+
+
+# --- works projects that no type word names ---------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["高标准农田建设项目", "南部水源涵养林建设项目", "农村饮水安全巩固提升工程"])
+def test_a_works_project_without_a_type_word_gets_the_works_rows(name):
+    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name=name, budget=500, year=2025))
+    names = [r.name for r in table.indicators]
+    assert "工程验收合格率" in names and "施工安全事故发生次数" in names
+    assert "construction" in project_types(name)  # a precedent of that name is a works project too
+
+
+def test_an_it_build_stays_an_it_build():
+    assert "construction" not in project_types("智慧公积金信息系统建设")
+
+
+# --- what precedents carry ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["★★★农村低保发放人数", "扶贫临时救助人数(≥**人)", "指标1:经费支出合规性",
+                                  "贫困地区旅游景点开发数量(≥**个)", "XX设备购置数量"])
+def test_a_templates_leftovers_in_a_name_are_flagged(name):
+    assert any("占位符" in p for p in name_problems(name))
+
+
+class _NoProjects:
+    def __call__(self, text: str, k: int) -> list[ProjectMatch]:
+        return []
+
+    def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
+        return []
+
+
+class _OneProject:
+    def __call__(self, text: str, k: int) -> list[ProjectMatch]:
+        return [ProjectMatch(source="pub.yaml", project="城乡困难群众临时救助", score=1.0)]
+
+    def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
+        return []
+
+
+def test_a_precedents_stars_and_blanks_are_not_copied_and_money_is_not_a_quantity(monkeypatch):
+    def record(level2, name, value):
+        return IndicatorRecord(source="pub.yaml", city="某县", unit="某局", year=2019, form_kind=FormKind.DECLARATION,
+                               project="城乡困难群众临时救助", level1=Level1.OUTPUT, level2=level2, name=name,
+                               value=value)
+
+    table = {("pub.yaml", "城乡困难群众临时救助"): [
+        record(Level2.QUANTITY, "★★★扶贫临时救助人数(按月平均)(≥**人)", ">=7人"),
+        record(Level2.QUANTITY, "完成临时救助资金发放", "800万元"),
+        record(Level2.TIMELINESS, "救助资金发放及时率", "100%")]}
+    monkeypatch.setattr(precedents, "_corpus_projects", lambda: table)
+    drafted = PrecedentDrafter(finder=_OneProject()).draft(ProjectBrief(name="临时救助资金", budget=30, year=2025))
+    names = [r.name for r in drafted.indicators]
+    assert "扶贫临时救助人数" in names
+    assert not any(name_problems(n) for n in names)
+    assert not any(r.level2 is Level2.QUANTITY and "万元" in r.value for r in drafted.indicators)
