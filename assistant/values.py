@@ -79,6 +79,15 @@ _LATEX = [
 ]
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def ungroup_digits(text: str) -> str:
+    """"66,000元" → "66000元", "1,234,567.5" → "1234567.5": an ASCII comma between digit groups groups
+    thousands. Call before clean(): NFKC turns the clause comma "，" ("预算60，100人参加") into "," too."""
+    return _THOUSANDS.sub("", text or "")
+
+
 def clean(text: str) -> str:
     """Undo conversion artefacts; keep the preparer's wording."""
     s = text or ""

@@ -4,10 +4,20 @@ Chinese message saying what to type instead. Numbers are read by assistant.draft
 """
 from __future__ import annotations
 
+import math
 import re
 
 from assistant.drafting.brief_facts import read_brief
-from assistant.drafting.brief import find_budget, find_period_years, find_year, parse_budget, parse_year, trim_text
+from assistant.drafting.brief import (
+    WAN_BELOW,
+    YUAN_FROM,
+    find_budget,
+    find_period_years,
+    find_year,
+    parse_budget,
+    parse_year,
+    trim_text,
+)
 from assistant.chat.phrases import (
     CANCEL,
     CN,
@@ -20,7 +30,7 @@ from assistant.chat.phrases import (
 )
 from assistant.errors import BriefError
 from assistant.schema import ProjectBrief
-from assistant.values import chinese_number
+from assistant.values import chinese_number, format_number
 
 # --- brief fields in a message ------------------------------------------------------------
 
@@ -48,6 +58,9 @@ _NAME_SUFFIX = re.compile(r"(?:的)?(?:项目支出)?(?:绩效目标申报表|�
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)(?:的)?|(?:19|20)\d{2}\s*[-—–至到~]+\s*(?:19|20)\d{2}\s*年?(?:的)?")
 _MONEY_TOKEN = re.compile(rf"(?:预算|金额|资金|经费|总额|共计|合计)?\s*(?:为|是|:|约)?\s*(?:\d[\d,.]*|[{CN}千万亿点]+)\s*(?:亿元|亿|万元|万|千元|元)(?![页人条份台套个次册件张本户场期批辆平米])")
 _NOT_A_NAME = {"", "项目", "一个项目", "绩效目标", "新项目", "草稿", "表"}
+# Money per unit written without 每: 补助标准12元/人, 单价5000元, 人均500元 (每人每餐3元 is read by read_brief).
+_PER_UNIT_MONEY = re.compile(rf"\d\s*(?:万元|元|万)\s*/\s*[^\d\s/]|(?:单价|均价|人均|户均|次均)\s*(?:为|是|:)?\s*[\d{CN}]")
+_TIME_WORDS = {"年", "季", "季度", "月", "周", "天", "日"}
 
 
 def extract_brief(s: str, *, with_name: bool) -> ProjectBrief:
@@ -77,9 +90,19 @@ def _count_clauses(s: str, name: str | None) -> list[str]:
         if not clause or (name and clause.endswith(name)) or re.search(r"哪|什么|啥|吗|呢|[?？]", clause):
             continue  # a question ("…算哪一类") states no count
         quantities = read_brief("", _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))).quantities
-        if any(q.unit_class not in ("money", "duration") for q in quantities) or DEADLINE.search(clause):
+        if any(q.unit_class not in ("money", "duration") for q in quantities) or DEADLINE.search(clause) \
+                or is_standard(clause):
             out.append(clause)
     return out
+
+
+def is_standard(clause: str) -> bool:
+    """A money standard per person, meal, household or item ("每人每餐补贴3元", "按每户每年1500元标准"):
+    what the money pays per unit, part of what it is for; neither a count nor the budget (每年预算20万 is one)."""
+    if _PER_UNIT_MONEY.search(clause):
+        return True
+    rates = read_brief("", clause).money_rates
+    return any(part not in _TIME_WORDS for rate in rates for part in rate.per.split("每") if part)
 
 
 def _split_purpose(s: str) -> tuple[str | None, str]:
@@ -153,8 +176,8 @@ def leading_name(s: str) -> str | None:
 
 def _name_from_clauses(s: str) -> str | None:
     for clause in re.split(DELIM, s):
-        if CONFIRM.fullmatch(clause) or CANCEL.fullmatch(clause):
-            continue
+        if CONFIRM.fullmatch(clause) or CANCEL.fullmatch(clause) or is_standard(clause):
+            continue  # "每人每餐补贴3元，职工食堂补助…": a standard names no project
         clause = _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))
         clause = re.sub(r"(?:项目期|实施期|为期|周期)\s*(?:为|是)?\s*(?:\d+|[一二三四五])\s*年", "", clause)
         name = clean_name(_NAME_TRAILING.sub("", _NAME_PREFIX.sub("", _OPENING.sub("", clause))))
@@ -180,6 +203,54 @@ def answer_budget(s: str) -> float | None:
     if not t:
         return None
     return parse_budget(t)
+
+
+# --- a budget typed with no unit, whose size leaves the unit unclear (drafting.brief asks about it) ----
+
+# A number with no unit or magnitude after it: 54970, 66,000, 12500.5 (not 5万, 2025年, 90%).
+_BARE_AMOUNT = re.compile(r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d.]|,\d{3}(?!\d)|\s*[万千亿元wW%‰年月日号])")
+# Around the unit in an answer: "对，是元，不是万元", "单位是万元的", "按元算", "元吧".
+_UNIT_ANSWER_NOISE = re.compile(r"[,，。.!！~～\s]|不是(?:以|按)?(?:万元|万|元)|写错了|单位|人民币|好的|对|是|嗯|按照?|以|计|为|"
+                                r"的|吧|算|啊|呀|了|呢")
+_UNIT_ANSWERS = {"元": "元", "块": "元", "块钱": "元", "万元": "万元", "万": "万元"}
+
+
+def unclear_budget(s: str) -> str | None:
+    """The budget a message types with no unit when its size leaves 元 or 万元 open (54970, 预算 20000), as
+    typed; None when it has none. Read by the message's own reader, as if 元 had been written after it."""
+    s = normalize(s)
+    for m in _BARE_AMOUNT.finditer(s):
+        value = float(m.group().replace(",", ""))
+        if not WAN_BELOW <= value < YUAN_FROM:
+            continue
+        try:
+            read = extract_brief(s[: m.end()] + "元" + s[m.end():], with_name=False).budget
+        except BriefError:
+            continue
+        if read is not None and math.isclose(read, value / 10_000, abs_tol=1e-4):  # parse_budget keeps 4 decimals
+            return m.group()
+    return None
+
+
+def with_unit(s: str, amount: str, unit: str) -> str:
+    """The message as it would read had ``unit`` been written after its unclear ``amount``."""
+    s = normalize(s)
+    m = next((m for m in _BARE_AMOUNT.finditer(s) if m.group() == amount), None)
+    return s[: m.end()] + unit + s[m.end():] if m else s
+
+
+def unit_question(amount: str) -> str:
+    wan = format_number(float(amount.replace(",", "")) / 10_000)
+    return (f"预算“{amount}”没有写单位：是 {amount} 元（{wan} 万元），还是 {amount} 万元？"
+            f"请回复“元”或“万元”（也可以直接写金额，例如“{wan}万元”）。")
+
+
+def answer_unit(s: str, asked: str | None) -> float | None:
+    """"万元", "是元", "对，是元，不是万元": the unit of the unclear amount in ``asked`` (the message the
+    question was about), as the budget in 万元; None when the answer is not a unit alone or nothing was asked."""
+    unit = _UNIT_ANSWERS.get(_UNIT_ANSWER_NOISE.sub("", normalize(s)))
+    amount = unclear_budget(asked) if unit and asked else None
+    return parse_budget(amount.replace(",", "") + unit) if amount else None
 
 
 def answer_year(s: str) -> int | None:

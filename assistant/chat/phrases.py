@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.schema import Level1, Level2
-from assistant.values import clean
+from assistant.values import clean, ungroup_digits
 
 CN = "零〇一二两三四五六七八九十百"
 POLITE = r"(?:请问|请你|请|麻烦你|麻烦|帮我|帮忙|给我|我想要|我想|我要|想要|你|能不能|可不可以|可以|能否|再|重新)*"
@@ -85,7 +85,7 @@ LEVEL2_WORDS: list[tuple[str, Level2]] = [
 
 
 def normalize(text: str) -> str:
-    return clean(text or "").replace("＂", '"')
+    return clean(ungroup_digits(text or "")).replace("＂", '"')
 
 DEADLINE = re.compile(r"(?P<month>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:份)?(?:(?P<day>\d{1,2})[日号]|底|末|中旬|上旬)?"
                       r"(?:之前|以前|前)")

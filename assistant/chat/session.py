@@ -30,7 +30,7 @@ from assistant.drafting.factory import make_drafter, precedent_drafter
 from assistant.drafting.finder import ProjectFinder, default_finder
 from assistant.drafting.frame import Drafter
 from assistant.drafting.suggest import suggest
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, BriefError
 from assistant.review.check import check_table
 from assistant.schema import Finding, ProjectBrief, TargetTable
 from assistant.text import clean_input
@@ -131,7 +131,13 @@ class ChatSession(Reading, Browsing, Revising, Yearly):
     def _dispatch(self, state: SessionState, message: str) -> Reply:
         intent = self.router.intent(message, state) if self.router is not None and message.strip() else None
         if intent is None:
-            intent = intents.parse(message)
+            try:
+                intent = intents.parse(message)
+            except BriefError:
+                asked = self._ask_unit(state, message)
+                if asked is None:
+                    raise
+                return asked
         try:
             return self._handle(state, intent)
         except NoTable as exc:  # not a fault: a question about a concept, or an offer to draft
@@ -224,8 +230,33 @@ class ChatSession(Reading, Browsing, Revising, Yearly):
             lines += self._with_goals(state, lambda: extra_rows.place_facts(state.table, brief))
         return self._revised(state, lines)
 
+    def _ask_unit(self, state, message: str) -> Reply | None:
+        """"帮我起草食堂补助项目，2025年，预算54970": 元 or 万元 is asked, and the name and year typed beside
+        the amount wait in the brief for the answer (_answer_pending). None: the refusal stands (over a
+        draft the message is refused whole, the draft kept)."""
+        amount = brief_fields.unclear_budget(message)
+        if amount is None or state.table is not None:
+            return None
+        intent = intents.parse(brief_fields.with_unit(message, amount, "元"))  # read as typed, less the budget
+        if intent.kind not in ("draft", "brief"):
+            return None
+        intent.brief.budget = None
+        brief_fields.merge_brief(state.brief, intent.brief)
+        state.pending = "draft"
+        return self._reply(state, replies.understood(state.brief) + brief_fields.unit_question(amount), "ask")
+
+    @staticmethod
+    def _last_said(state) -> str | None:
+        """The user's last message before this one: what a question just asked was about."""
+        return next((m.text for m in reversed(state.history) if m.role == "user"), None)
+
     def _answer_pending(self, state, intent: Intent) -> Reply:
-        """The answer to the one question asked: "60万", "2025年", "预算六十万", a project name."""
+        """The answer to the one question asked: "60万", "2025年", "预算六十万", a project name; "万元" or
+        "是元" when the budget's unit was asked (the amount is in the message asked about)."""
+        if state.brief.budget is None and \
+                (budget := brief_fields.answer_unit(intent.text, self._last_said(state))) is not None:
+            state.brief.budget = budget
+            return self._continue_draft(state)
         if intent.kind == "brief":
             brief_fields.merge_brief(state.brief, intent.brief)
             return self._continue_draft(state)

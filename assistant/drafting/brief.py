@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date
 
 from assistant.errors import BriefError
-from assistant.values import chinese_number
+from assistant.values import chinese_number, ungroup_digits
 
 MAX_TEXT = 4000  # a description longer than this is cut (a 100 kB paste must not slow anything down)
 MIN_BUDGET, MAX_BUDGET = 0.01, 1_000_000.0  # 万元: 100 元 … 100 亿元
@@ -45,7 +45,7 @@ def parse_budget(text: str | float | int | None) -> float | None:
     if isinstance(text, (int, float)):
         value, unit, shown = float(text), "万元", format(text)
     else:
-        value, unit = _budget_text(str(text))
+        value, unit = _budget_text(ungroup_digits(str(text)))
         shown = str(text).strip()[:30]
     if not math.isfinite(value):
         raise BriefError(f"预算金额无法识别：{shown}。{_BUDGET_HINT}")

@@ -253,11 +253,12 @@ _TIME_PER = set("年季月周天日")
 
 
 def _unit_cost(pattern: Pattern, fill: Fill) -> tuple[str, str] | None:
-    """(value, unit word): the brief's own standard ("每户标准1500元"), else budget ÷ quantity."""
+    """(value, what the name writes after 每): the brief's own standard, in its whole unit ("每户标准1500元"
+    → ≤1500元/户, 户; "每人每餐补贴3元" → ≤3元/人·餐, 人每餐), else budget ÷ a quantity the brief is sure of."""
     for rate in fill.facts.money_rates:
-        unit = next((ch for ch in rate.per.split("每") if ch and ch[0] not in _TIME_PER), "")
-        if unit and UNIT_CLASSES.get(unit) in pattern.units:
-            return f"≤{rate.text}/{unit}", unit
+        per = _rate_per(rate.per, pattern)
+        if per:
+            return f"≤{rate.text}/{'·'.join(per)}", "每".join(per)
     budget = fill.brief.budget
     found = [q for q in fill.facts.quantities if q.unit_class in pattern.units
              and (not pattern.unit_words or q.unit in pattern.unit_words)]
@@ -265,7 +266,10 @@ def _unit_cost(pattern: Pattern, fill: Fill) -> tuple[str, str] | None:
     if not budget or not found or mixed:
         return None  # mixed objects (10套 and 1台) have no meaningful unit cost
     q = found[0]
-    total = q.number * _per_multiplier(q, fill.facts)
+    multiplier = _per_multiplier(q, fill.facts)
+    if q.conflict or multiplier is None:
+        return None  # "10台……共12台": which count is right is asked on its own row; no cost is divided by a guess
+    total = q.number * multiplier
     if total <= 0:
         return None
     yuan = budget * 10_000 / total
@@ -274,10 +278,21 @@ def _unit_cost(pattern: Pattern, fill: Fill) -> tuple[str, str] | None:
     return f"≤{format_number(math.ceil(yuan) if yuan >= 100 else math.ceil(yuan * 100) / 100)}元/{q.unit}", q.unit
 
 
-def _per_multiplier(q: Quantity, facts: BriefFacts) -> float:
-    """"每场参会人员约150人" with "2场": 300 people in all."""
+def _rate_per(per: str, pattern: Pattern) -> list[str]:
+    """The parts of a rate's 每-phrase, the counted one first: 每人每餐 / 每餐每人 → [人, 餐], 每月每人 → [人, 月];
+    empty when nothing the pattern counts is in it (每月租金 is no cost per 人). "元/人·餐" round-trips
+    through values.parse_value as one unit."""
+    parts = [p for p in per.split("每") if p]
+    counted = next((p for p in parts if p[0] not in _TIME_PER and UNIT_CLASSES.get(p) in pattern.units), None)
+    return [counted, *(p for p in parts if p != counted)] if counted else []
+
+
+def _per_multiplier(q: Quantity, facts: BriefFacts) -> float | None:
+    """"每场参会人员约150人" with "2场": 300 people in all; None when that count is in question ("2场……共3场")."""
     if not q.per.startswith("每"):
         return 1.0
     unit = q.per[1:2]
     other = next((o for o in facts.quantities if o is not q and o.unit.startswith(unit)), None)
-    return other.number if other else 1.0
+    if other is None:
+        return 1.0
+    return None if other.conflict else other.number
