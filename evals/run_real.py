@@ -12,7 +12,8 @@ Two precedent settings, since the public forms are also precedents in the shippe
   the other public forms kept as precedents, as a new unit's form meets the shipped corpus.
 Methods: the precedent drafter (corpus + library), "copy the nearest precedent project", and a fixed
 generic template (run_draft's baselines). Groups: ``dev`` (read while building), ``held_out`` (collected
-with dev, never read), ``new`` (collected later by helpers, never read by the builder). Reported: recall
+with dev, never read until session 5), ``new`` (collected later by helpers; read in session 5),
+``fresh`` (records with a ``batch`` key: collected blind in session 5, never read by a builder). Reported: recall
 (run_draft.Matcher: same 一级 family, e5 cosine ≥ 0.925 or bigram Dice ≥ 0.5), recall per 二级, 二级
 coverage, precision (drafted rows matching a real row), kept (rows matching a real row, or library rows
 of a recognised project type), draft size (mean, max), garbled names (assistant.review.rules_grammar),
@@ -195,7 +196,8 @@ def write_results(result: dict) -> None:
     stem.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"# Drafting real forms of other units ({result['date']}{', ' + result['tag'] if result['tag'] else ''})",
              "", f"{result['forms']} public forms (corpus/public/, {result['partial']} partial). Groups: dev = read "
-             "while building, held_out = collected with dev and not read, new = collected later, not read.",
+             "while building, held_out = collected with dev, new = collected later "
+             "(both read in session 5), fresh = collected blind in session 5, never read.",
              "brief: name + budget + year + description + goals. deliverables: plus the form's own 数量 rows,",
              "recall on the other rows. Match: same 一级 family and (e5 cosine ≥ 0.925 or bigram Dice ≥ 0.5).",
              "seeds: no public form as precedent. louo: the other cities' public forms as precedents.", ""]
