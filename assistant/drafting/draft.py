@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from assistant.config import get_settings
 from assistant.drafting.adapt import DEFAULT_BASIS, Fitted, cost_ceiling, fit_count, fit_date, fit_rate, unit_cost
@@ -29,6 +29,7 @@ from assistant.drafting.brief_reader import read
 from assistant.drafting.library import apply_library
 from assistant.drafting.library_patterns import CEILING, FROM_BRIEF, library_origins
 from assistant.drafting.outcomes import outcome_rows, task_rows
+from assistant.drafting.prevalence import prevalence
 from assistant.drafting.precedents import (
     BENEFIT_LEVEL2,
     Cluster,
@@ -78,7 +79,7 @@ class PrecedentDrafter:
         rows = with_outcomes([row for row in rows if row is not None], outcome_rows(reading.outcomes, brief.name))
         rows = with_tasks(rows, task_rows(reading.outputs, brief.name))
         rows = with_audiences(rows, reading.beneficiaries)
-        table.indicators = capped(well_formed(rows, brief))
+        table.indicators = capped(well_formed(rows, brief), excluded=getattr(self.finder, "excluded", ()))
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
         place_all(table.indicators, self.variant)
@@ -212,12 +213,16 @@ def with_audiences(rows: list[Indicator], audiences: list[str], limit: int = 2) 
     return rows[:at] + added + rows[at:]
 
 
-def capped(rows: list[Indicator], limit: int = MAX_ROWS) -> list[Indicator]:
-    """At most ``limit`` rows: a real form has 6–12. What goes first is a row whose 二级 keeps another,
-    the generic library's before a type's, a type's before a real precedent's, the last before the first;
-    rows the brief itself gave (its goals, its numbers) stay."""
+def capped(rows: list[Indicator], limit: int = MAX_ROWS, excluded: Collection[str] = ()) -> list[Indicator]:
+    """At most ``limit`` rows: a real form has 6–12. What goes first is a row whose 二级 keeps another:
+    a second 满意度 row, then the row the fewest places write (prevalence: 项目完成及时率 is in the forms of
+    a dozen places, a precedent's 雾炮车风炮射程 in one), then the generic library's before a type's before a
+    real precedent's, the last before the first; rows the brief itself gave (its goals, its numbers) stay.
+    ``excluded``: sources the finder leaves out, left out of the count too."""
+    places = {id(r): prevalence(r.name, r.level2, excluded) for r in rows} if len(rows) > limit else {}
     return _shed(list(rows), too_many=lambda rs: len(rs) > limit,
-                 may_go=lambda r, rs: sum(x.level2 is r.level2 for x in rs) > 1)
+                 may_go=lambda r, rs: sum(x.level2 is r.level2 for x in rs) > 1,
+                 rank=lambda r: (AUDIENCE in r.inferred, -places.get(id(r), 0), _expendable(r)))
 
 
 def _expendable(row: Indicator) -> int:
@@ -228,15 +233,16 @@ def _expendable(row: Indicator) -> int:
 
 
 def _shed(rows: list[Indicator], too_many: Callable[[list[Indicator]], bool],
-          may_go: Callable[[Indicator, list[Indicator]], bool]) -> list[Indicator]:
-    """Drop rows while ``too_many``: each time the most expendable row that ``may_go`` (the generic
-    library's first, then a type's, then a precedent's; the last before the first); never one the
-    brief itself gave."""
+          may_go: Callable[[Indicator, list[Indicator]], bool],
+          rank: Callable[[Indicator], object] = _expendable) -> list[Indicator]:
+    """Drop rows while ``too_many``: each time the row that ``may_go`` ranking highest (by default the
+    most expendable: the generic library's first, then a type's, then a precedent's), the last before
+    the first; never one the brief itself gave."""
     while too_many(rows):
         spare = [(i, r) for i, r in enumerate(rows) if may_go(r, rows) and not _from_brief(r)]
         if not spare:
             break
-        rows.pop(max(spare, key=lambda ir: (_expendable(ir[1]), ir[0]))[0])
+        rows.pop(max(spare, key=lambda ir: (rank(ir[1]), ir[0]))[0])
     return rows
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.drafting import precedents
+from assistant.drafting import draft
 from assistant.drafting.draft import MAX_ROWS, PrecedentDrafter, capped
 from assistant.drafting.outcomes import MAX_TASKS, task_rows
 from assistant.drafting.precedents import IndicatorMatch, ProjectMatch
@@ -45,7 +46,8 @@ def _row(level2: Level2, name: str, kind: str = "corpus", source: str = "x.txt",
                      precedents=[Precedent(kind=kind, name=name, source=source)])
 
 
-def test_a_long_draft_is_trimmed_generic_rows_first_and_the_briefs_own_rows_kept():
+def test_a_long_draft_is_trimmed_generic_rows_first_and_the_briefs_own_rows_kept(monkeypatch):
+    monkeypatch.setattr(draft, "prevalence", lambda name, level2, excluded=(): 0)  # as common as each other
     rows = [_row(Level2.QUANTITY, f"数量{i}", "library", "corpus/library/purchase.yaml") for i in range(4)]
     rows += [_row(Level2.QUALITY, "合格率"), _row(Level2.QUALITY, "完成率", "library", "corpus/library/generic.yaml"),
              _row(Level2.QUALITY, "排查完成率", "goal", inferred=["task"])]
@@ -87,3 +89,21 @@ def test_a_cost_per_unit_is_offered_only_when_the_brief_speaks_of_that_unit(monk
     without = drafter.draft(ProjectBrief(name="文明城市创建", budget=10, year=2025))
     assert any("/亩" in r.value for r in with_acres.indicators if r.level2 is Level2.COST)
     assert not any("/亩" in r.value for r in without.indicators)
+
+
+def test_the_rows_other_places_also_write_are_kept_over_those_one_place_writes(monkeypatch):
+    written_in = {"项目完成及时率": 11, "服务对象满意度": 19, "风炮射程": 1, "配备车辆数": 1}
+    seen = []
+
+    def places(name, level2, excluded=()):
+        seen.append(excluded)
+        return written_in.get(name, 0)
+
+    monkeypatch.setattr(draft, "prevalence", places)
+    rows = [_row(Level2.QUANTITY, "配备车辆数"), _row(Level2.QUANTITY, "风炮射程"),
+            _row(Level2.TIMELINESS, "服务期限", "library", "corpus/library/outsourcing.yaml"),
+            _row(Level2.TIMELINESS, "项目完成及时率", "library", "corpus/library/generic.yaml"),
+            _row(Level2.SATISFACTION, "服务对象满意度", "library", "corpus/library/generic.yaml")]
+    kept = [r.name for r in capped(rows, limit=3, excluded={"own.yaml"})]
+    assert kept == ["配备车辆数", "项目完成及时率", "服务对象满意度"]  # 风炮射程 last: one place, written later
+    assert seen and all(e == {"own.yaml"} for e in seen)  # the finder's left-out sources are left out here too
