@@ -13,7 +13,8 @@ Two precedent settings, since the public forms are also precedents in the shippe
 Methods: the precedent drafter (corpus + library), "copy the nearest precedent project", and a fixed
 generic template (run_draft's baselines). Groups: ``dev`` (read while building), ``held_out`` (collected
 with dev, never read until session 5), ``new`` (collected later by helpers; read in session 5),
-``fresh`` (records with a ``batch`` key: collected blind in session 5, never read by a builder). Reported: recall
+``fresh`` (``batch: s5``: collected blind in session 5, its figures seen while building) and ``blind``
+(``batch: s5b``: collected blind in session 5 and measured only at its end). Reported: recall
 (run_draft.Matcher: same 一级 family, e5 cosine ≥ 0.925 or bigram Dice ≥ 0.5), recall per 二级, 二级
 coverage, precision (drafted rows matching a real row), kept (rows matching a real row, or library rows
 of a recognised project type), draft size (mean, max), garbled names (assistant.review.rules_grammar),
@@ -69,7 +70,7 @@ def load_forms() -> list[dict]:
             continue  # a form printed without its project name cannot be drafted from a brief
         data["id"] = path.stem
         data["half"] = ("dev" if path.stem in DEV else "held_out" if path.stem in HELD_OUT
-                        else "fresh" if data.get("batch") else "new")
+                        else {"s5": "fresh", "s5b": "blind"}.get(data.get("batch"), data.get("batch")) or "new")
         data["source"] = path.name
         data["place"] = data.get("city") or data.get("region") or data.get("unit") or path.stem
         data["rows"] = [real_row(r) for r in data["indicators"]]
@@ -135,12 +136,13 @@ def _typed_library_row(row: Indicator) -> bool:
     return "type" in library_origins(row)
 
 
-def evaluate(write: bool = True, tag: str = "") -> dict:
+def evaluate(write: bool = True, tag: str = "", groups: set[str] | None = None) -> dict:
     matcher = run_draft.Matcher()
-    forms = load_forms()
-    every = frozenset(f["source"] for f in forms)
+    everyone = load_forms()
+    forms = [f for f in everyone if not groups or f["half"] in groups]
+    every = frozenset(f["source"] for f in everyone)
     settings = {"seeds": lambda form: every,
-                "louo": lambda form: frozenset(f["source"] for f in forms if same_place(f, form))}
+                "louo": lambda form: frozenset(f["source"] for f in everyone if same_place(f, form))}
     variants = ("brief", "deliverables")
     rows = {st: {v: {} for v in variants} for st in settings}
     for setting, excluded in settings.items():
@@ -155,7 +157,7 @@ def evaluate(write: bool = True, tag: str = "") -> dict:
                     rows[setting][variant].setdefault(method, []).append(
                         score(matcher, form, fn(brief), variant == "deliverables"))
     summary = {st: {v: {m: {h: summarise([r for r in rs if h == "all" or r["half"] == h])
-                            for h in ("dev", "held_out", "new", "fresh", "all")}
+                            for h in ("dev", "held_out", "new", "fresh", "blind", "all")}
                         for m, rs in ms.items()} for v, ms in vs.items()} for st, vs in rows.items()}
     result = {"date": dt.date.today().isoformat(), "tag": tag, "forms": len(forms),
               "partial": sum(1 for f in forms if f.get("partial")), "summary": summary, "rows": rows}
@@ -197,7 +199,8 @@ def write_results(result: dict) -> None:
     lines = [f"# Drafting real forms of other units ({result['date']}{', ' + result['tag'] if result['tag'] else ''})",
              "", f"{result['forms']} public forms (corpus/public/, {result['partial']} partial). Groups: dev = read "
              "while building, held_out = collected with dev, new = collected later "
-             "(both read in session 5), fresh = collected blind in session 5, never read.",
+             "(both read in session 5), fresh = collected blind in session 5 (its figures seen while building), "
+             "blind = collected blind in session 5, measured only at its end.",
              "brief: name + budget + year + description + goals. deliverables: plus the form's own 数量 rows,",
              "recall on the other rows. Match: same 一级 family and (e5 cosine ≥ 0.925 or bigram Dice ≥ 0.5).",
              "seeds: no public form as precedent. louo: the other cities' public forms as precedents.", ""]
@@ -231,8 +234,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--tag", default="")
+    parser.add_argument("--groups", default="", help="only these groups, comma-separated (dev,held_out,new,fresh): "
+                        "keep a blind group unseen while working on the others")
     args = parser.parse_args()
-    res = evaluate(write=not args.no_write, tag=args.tag)
+    res = evaluate(write=not args.no_write, tag=args.tag, groups=set(filter(None, args.groups.split(","))))
     for setting, variants in res["summary"].items():
         for variant, methods in variants.items():
             for method, halves in methods.items():

@@ -41,7 +41,7 @@ from assistant.drafting.precedents import (
 from assistant.review.check import is_input_measure
 from assistant.review.rules_grammar import is_well_formed
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief, TargetTable
-from assistant.taxonomy import Variant, classify_basis, place_all
+from assistant.taxonomy import COST_LEVEL2, Variant, classify_basis, place_all
 from assistant.text import name_similarity
 from assistant.values import ValueKind, parse_value
 
@@ -144,7 +144,9 @@ class PrecedentDrafter:
         for c in clusters:
             # a cost per 亩 or per 人次 only when the brief speaks of 亩 or 人次 at all
             if c is not total and _is_unit_cost(c) and len(rows) < 2 and _per_unit_said(c, said):
-                rows.append(self.row_from_cluster(c, brief))
+                row = self.row_from_cluster(c, brief)
+                if row.parsed.number:  # "≤0万元/人" (a form's empty cell read as 0) is no standard
+                    rows.append(row)
         return rows
 
     def row_from_cluster(self, c: Cluster, brief: ProjectBrief) -> Indicator:
@@ -247,7 +249,9 @@ def _shed(rows: list[Indicator], too_many: Callable[[list[Indicator]], bool],
 
 
 def _from_brief(row: Indicator) -> bool:
-    return bool(set(row.inferred) & {"outcome", "task", "fact", FROM_BRIEF, CEILING})
+    """A row the brief itself gave: its goals, its numbers, and the budget ceiling (≤ the budget 万元)."""
+    ceiling = row.level2 in COST_LEVEL2 and row.basis is Basis.BUDGET and (not row.value or row.parsed.unit == "万元")
+    return ceiling or bool(set(row.inferred) & {"outcome", "task", "fact", FROM_BRIEF, CEILING})
 
 
 def well_formed(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:

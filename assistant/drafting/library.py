@@ -53,6 +53,7 @@ def types_for(name: str, description: str | None, library: dict[str, ProjectType
 _ACTION_TYPES: dict[Action, tuple[str | None, tuple[str, ...]]] = {
     Action.SERVICE: ("outsourcing", ("purchase",)),
     Action.SUBSIDY: ("subsidy", ("purchase", "lease")),  # a rent subsidy is not a lease
+    Action.GRANT: (None, ("subsidy",)),  # 食品监管补助资金 pays for supervision: no 补助对象认定准确率
     Action.BUILD: ("construction", ("outsourcing",)),  # works on a canteen building are not a catering contract
 }
 # Services with a type of their own (运维, 热线, 物业, 审计 …) keep it; outsourcing is the fallback. Works
@@ -214,6 +215,10 @@ def _merge_untyped(rows: list[Indicator], lib: list[Indicator], relevance: Relev
         else:
             fillers = [r for r in lib if _group(r.level2) == group and FROM_BRIEF not in r.inferred]
             out += fillers[:1] or [r for r in drafted if "generic" in r.inferred] or drafted[:1]
+    for row in (r for r in lib if ALWAYS in r.inferred and r not in out):  # 项目完成及时率, as typed drafts have
+        same = [r for r in out if _group(r.level2) == _group(row.level2)]
+        if same and len(same) < CAPS.get(_group(row.level2), 3) and not any(_duplicate(row, r) for r in same):
+            out.insert(out.index(same[-1]) + 1, row)
     return out
 
 

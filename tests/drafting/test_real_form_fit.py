@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.drafting import draft as draft_module
 from assistant.drafting import precedents
 from assistant.drafting.brief_facts import audiences
+from assistant.drafting.brief_reader import Action, action_of
 from assistant.drafting.draft import MAX_ROWS, PrecedentDrafter, capped, with_audiences
 from assistant.drafting.library import project_types
 from assistant.drafting.precedents import IndicatorMatch, ProjectMatch
 from assistant.review.rules_grammar import name_problems
-from assistant.schema import FormKind, Indicator, IndicatorRecord, Level1, Level2, Precedent, ProjectBrief
+from assistant.schema import Basis, FormKind, Indicator, IndicatorRecord, Level1, Level2, Precedent, ProjectBrief
 
 
 # --- whose satisfaction ---------------------------------------------------------------------------------
@@ -124,3 +126,34 @@ def test_a_precedents_stars_and_blanks_are_not_copied_and_money_is_not_a_quantit
     assert "扶贫临时救助人数" in names
     assert not any(name_problems(n) for n in names)
     assert not any(r.level2 is Level2.QUANTITY and "万元" in r.value for r in drafted.indicators)
+
+
+# --- 补助资金 for work, not for people ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, kind", [
+    ("市场监管所食品监管补助资金", Action.GRANT),  # pays for supervision work
+    ("乡镇文化站免费开放补助经费", Action.GRANT),
+    ("中小学校舍改造补助资金", Action.GRANT),
+    ("困难残疾人生活补助资金", Action.SUBSIDY),  # paid to people
+    ("城乡居民医疗保险财政补助资金", Action.SUBSIDY),
+    ("计划生育特别扶助金", Action.SUBSIDY),
+])
+def test_a_grant_for_work_is_not_a_subsidy_to_people(name, kind):
+    assert action_of(name) is kind
+
+
+def test_a_grant_for_work_gets_no_recipient_rows():
+    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name="市场监管所食品监管补助资金", budget=12,
+                                                                      year=2025))
+    names = " ".join(r.name for r in table.indicators)
+    assert "补助对象" not in names and "应补尽补" not in names
+    assert "项目完成及时率" in names  # the row most places write stays in an untyped draft too
+
+
+def test_the_budget_ceiling_is_never_cut_for_a_unit_cost(monkeypatch):
+    monkeypatch.setattr(draft_module, "prevalence", lambda name, level2, excluded=(): 9 if "标准" in name else 0)
+    rows = [_row(Level2.QUANTITY, f"数量{i}", "1个") for i in range(3)]
+    rows += [Indicator(level1=Level1.OUTPUT, level2=Level2.COST, name="补助资金总额", value="≤203万元", basis=Basis.BUDGET),
+             Indicator(level1=Level1.OUTPUT, level2=Level2.COST, name="每人补助标准", value="≤47元/人")]
+    kept = capped(rows, limit=4)
+    assert "补助资金总额" in [r.name for r in kept]
