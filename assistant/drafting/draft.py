@@ -25,6 +25,7 @@ from assistant.drafting.frame import (
     make_indicator,
     midterm_goals,
 )
+from assistant.drafting.brief_facts import UNIT_CLASSES
 from assistant.drafting.brief_reader import read
 from assistant.drafting.library import apply_library
 from assistant.drafting.library_patterns import CEILING, FROM_BRIEF, library_origins
@@ -78,7 +79,7 @@ class PrecedentDrafter:
             rows = apply_library(rows, brief, reading)
         rows = with_outcomes([row for row in rows if row is not None], outcome_rows(reading.outcomes, brief.name))
         rows = with_tasks(rows, task_rows(reading.outputs, brief.name))
-        rows = with_audiences(rows, reading.beneficiaries)
+        rows = with_audiences(without_guessed_people(rows), reading.beneficiaries)
         table.indicators = capped(well_formed(rows, brief), excluded=getattr(self.finder, "excluded", ()))
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
@@ -192,6 +193,19 @@ def with_tasks(rows: list[Indicator], tasks: list[Indicator]) -> list[Indicator]
     return _shed(rows[:at] + tasks + rows[at:],
                  too_many=lambda rs: sum(r.level2 is Level2.QUALITY for r in rs) > MAX_PER_LEVEL2,
                  may_go=lambda r, rs: r.level2 is Level2.QUALITY)
+
+
+def without_guessed_people(rows: list[Indicator]) -> list[Indicator]:
+    """No precedent's head count to confirm (补助人数 250人, 待填) beside the one the brief gives (补助高龄老人
+    人数 19名): the user's number already says how many people or households the money reaches."""
+    given = {_unit_class(r) for r in rows if r.level2 is Level2.QUANTITY and "fact" in r.inferred}
+    given &= {"people", "households"}
+    return [r for r in rows if not (r.level2 is Level2.QUANTITY and r.needs_input and "fact" not in r.inferred
+                                    and _unit_class(r) in given)]
+
+
+def _unit_class(row: Indicator) -> str | None:
+    return UNIT_CLASSES.get(row.parsed.unit or "")
 
 
 def with_audiences(rows: list[Indicator], audiences: list[str], limit: int = 2) -> list[Indicator]:

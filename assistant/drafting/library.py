@@ -159,8 +159,9 @@ def apply_library(rows: list[Indicator], brief: ProjectBrief, reading: Reading |
         lib = [r for r in lib if _source(r) != generic or (FROM_BRIEF in r.inferred and r.level2 is Level2.QUANTITY)
                or ALWAYS in r.inferred]
     merged = _merge(rows, lib, Relevance(kinds, brief))
-    for row in merged:
-        row.inferred = [m for m in row.inferred if m not in (FROM_BRIEF, CEILING, SECONDARY, ALWAYS)]
+    for row in merged:  # working marks go; a row of the user's own numbers stays marked as such ("fact")
+        row.inferred = list(dict.fromkeys("fact" if m == FROM_BRIEF else m for m in row.inferred
+                                          if m not in (CEILING, SECONDARY, ALWAYS)))
     return merged
 
 

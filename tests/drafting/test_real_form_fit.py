@@ -147,7 +147,11 @@ def test_a_grant_for_work_gets_no_recipient_rows():
                                                                       year=2025))
     names = " ".join(r.name for r in table.indicators)
     assert "补助对象" not in names and "应补尽补" not in names
-    assert "项目完成及时率" in names  # the row most places write stays in an untyped draft too
+
+
+def test_an_untyped_draft_keeps_the_row_most_places_write():
+    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name="双拥共建专项经费", budget=12, year=2025))
+    assert "项目完成及时率" in [r.name for r in table.indicators]
 
 
 def test_the_budget_ceiling_is_never_cut_for_a_unit_cost(monkeypatch):
@@ -157,3 +161,30 @@ def test_the_budget_ceiling_is_never_cut_for_a_unit_cost(monkeypatch):
              Indicator(level1=Level1.OUTPUT, level2=Level2.COST, name="每人补助标准", value="≤47元/人")]
     kept = capped(rows, limit=4)
     assert "补助资金总额" in [r.name for r in kept]
+
+
+def test_the_users_own_numbers_are_never_cut_and_no_precedents_head_count_sits_beside_them(subsidy_precedent):
+    brief = ProjectBrief(name="百岁老人高龄津贴", budget=6.84, year=2025,
+                         description="为全县19名百岁老人发放高龄津贴，每人每年3600元，按季度发放")
+    table = PrecedentDrafter(finder=_OneSubsidy()).draft(brief)
+    people = [r for r in table.indicators if r.level2 is Level2.QUANTITY and r.parsed.unit in ("人", "名")]
+    assert [r.value for r in people] == ["19名"]
+    assert "fact" in people[0].inferred  # the user's number: kept at the cap like the goals' rows
+
+
+class _OneSubsidy:
+    def __call__(self, text: str, k: int) -> list[ProjectMatch]:
+        return [ProjectMatch(source="sub.yaml", project="岗位补贴", score=1.0)]
+
+    def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
+        return []
+
+
+@pytest.fixture
+def subsidy_precedent(monkeypatch):
+    record = IndicatorRecord(source="sub.yaml", city="某县", unit="某局", year=2021, form_kind=FormKind.DECLARATION,
+                             project="岗位补贴", level1=Level1.OUTPUT, level2=Level2.QUANTITY, name="补助人数",
+                             value="250人")
+    table = dict(precedents._corpus_projects())
+    table[("sub.yaml", "岗位补贴")] = [record]
+    monkeypatch.setattr(precedents, "_corpus_projects", lambda: table)
