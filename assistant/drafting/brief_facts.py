@@ -20,13 +20,13 @@ from assistant.values import chinese_number, clean, format_number
 # measure word → class. The class decides the indicator's wording (数量, 人次, 面积, 长度 …).
 UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys("套 台 辆 件 个 部 座 块 张 组 只 顶 床 册 本 卷 宗 条 处 所 家 项 类 种 株 棵 盏 根 "
-                    "把 副 双 箱 栋 幢 间 樘 扇 路 门 支 口 吨 份 笔 篇 期刊".split(), "count"),
+                    "把 副 双 箱 栋 幢 间 樘 扇 路 门 支 口 吨 份 笔 篇 期刊 头 羽".split(), "count"),
     **dict.fromkeys("页 幅".split(), "pages"),
     **dict.fromkeys("人次 人 名 位 个人".split(), "people"),
     "户": "households",
     **dict.fromkeys("平方米 平米 ㎡ m² 亩 公顷".split(), "area"),
     **dict.fromkeys("公里 千米 延米 米 km".split(), "length"),
-    **dict.fromkeys("场次 车次 班次 架次 次 场 期 批 轮 趟".split(), "times"),
+    **dict.fromkeys("场次 车次 班次 架次 批次 次 场 期 批 轮 趟".split(), "times"),
     **dict.fromkeys("个工作日 工作日 天 日 个月 月 年 周 小时 分钟".split(), "duration"),
     **dict.fromkeys("万元 亿元 千元 元".split(), "money"),
     **dict.fromkeys("GB TB".split(), "data"),
@@ -69,9 +69,9 @@ _VERB_RE = re.compile(f"(?:{'|'.join(map(re.escape, VERBS + sorted(LIGHT_VERBS, 
                       f"(?![{_NOUN_TAIL}])")
 _CLAUSE_SPLIT = re.compile(r"[，。；;,、：:！!？?\n（）()]")
 # Words that carry place or scope, not the object: 城区老旧供热管网 → 老旧供热管网.
-_OBJECT_PREFIX = re.compile(r"^(?:对|为|向|给|将|把|在|及|和|与|共|约|计|各类|各种|全部|每[场户人月年次部台辆期天]|"
+_OBJECT_PREFIX = re.compile(r"^(?:预计|计划|累计|总计|合计|共计|各类|各种|全部|每[场户人月年次部台辆期天]|"
                             r"全市|全县|全区|全省|城区|市区|辖区内?|县域|机关|本单位|单位|馆藏|现有|全年|每年|年均|"
-                            r"预计|计划|拟|累计|总计|合计|共计)+")
+                            r"对|为|向|给|将|把|在|及|和|与|共|约|计|拟)+")  # longer words first: 计划, not 计 + 划
 _OBJECT_SUFFIX = re.compile(r"(?:共计|合计|总计|共|约|计|达|为|等|的|各|每|大约|近|超过|不少于|至少)+$")
 # Beneficiaries, most specific first: who the project serves (for 满意度 and 受益 indicators).
 BENEFICIARIES = [

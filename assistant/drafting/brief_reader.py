@@ -38,7 +38,7 @@ class Action(StrEnum):
 # A 补助资金 named after work (监管, 改造, 免费开放) pays for that work, not to people: no subsidy rows.
 _ACTION_RULES: list[tuple[Action, re.Pattern]] = [
     (Action.GRANT, re.compile(r"(?:监管|执法|检查|检测|改造|建设|修缮|开放|运转|运行|维护|工作|活动|防治|防控|治理|创建|"
-                              r"整治|保护)[^，,。；\s]{0,4}(?:补助|奖补)(?:资金|经费)")),
+                              r"整治|保护|服务)[^，,。；\s]{0,4}(?:补助|奖补)(?:资金|经费)")),
     (Action.SUBSIDY, re.compile(r"补助|补贴|津贴|助学金|救助|扶助|奖补|抚恤|慰问金|资助")),
     (Action.SERVICE, re.compile(r"服务(?:费|项目)?$|(?:采购|购买|委托|外包).{0,12}服务|委托业务|服务外包|购买服务")),
     (Action.STUDY, re.compile(r"课题|研究|规划编制|编制.*规划|调研|可行性|方案编制|普查")),

@@ -27,7 +27,7 @@ from assistant.drafting.frame import (
 )
 from assistant.drafting.brief_facts import UNIT_CLASSES
 from assistant.drafting.brief_reader import read
-from assistant.drafting.library import apply_library
+from assistant.drafting.library import apply_library, foreign_count
 from assistant.drafting.library_patterns import CEILING, FROM_BRIEF, library_origins
 from assistant.drafting.outcomes import outcome_rows, task_rows
 from assistant.drafting.prevalence import prevalence
@@ -77,6 +77,7 @@ class PrecedentDrafter:
             # the common-indicator library fits names and values to the user's own objects and
             # covers project types the corpus has never seen (corpus/library/)
             rows = apply_library(rows, brief, reading)
+            rows = [_own_count(r, rows, brief) if foreign_count(r, brief) else r for r in rows]
         rows = with_outcomes([row for row in rows if row is not None], outcome_rows(reading.outcomes, brief.name))
         rows = with_tasks(rows, task_rows(reading.outputs, brief.name))
         rows = with_audiences(without_guessed_people(rows), reading.beneficiaries)
@@ -193,6 +194,11 @@ def with_tasks(rows: list[Indicator], tasks: list[Indicator]) -> list[Indicator]
     return _shed(rows[:at] + tasks + rows[at:],
                  too_many=lambda rs: sum(r.level2 is Level2.QUALITY for r in rs) > MAX_PER_LEVEL2,
                  may_go=lambda r, rs: r.level2 is Level2.QUALITY)
+
+
+def _own_count(row: Indicator, rows: list[Indicator], brief: ProjectBrief) -> Indicator:
+    """The plain count row to fill in, for another project's deliverable the brief never mentions."""
+    return generic_row(Level2.QUANTITY, brief, [r.name for r in rows]) or row
 
 
 def without_guessed_people(rows: list[Indicator]) -> list[Indicator]:

@@ -20,7 +20,7 @@ from assistant.text import bigrams, name_similarity
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief
 from assistant.values import ValueKind
 
-__all__ = ["LibraryError", "apply_library", "load_library", "project_types", "types_for"]
+__all__ = ["LibraryError", "apply_library", "foreign_count", "load_library", "project_types", "types_for"]
 
 BENEFIT = (Level2.ECONOMIC, Level2.SOCIAL, Level2.ECOLOGICAL, Level2.SUSTAINABLE)
 # Rows per 二级 after merging, as the drafter caps them (3 per 二级; 4 效益 rows sharing one budget).
@@ -107,6 +107,17 @@ def _subject_words(text: str) -> set[str]:
     return {w for w in words if len(w) > 1} - _GENERIC_BIGRAMS
 
 
+def foreign_count(row: Indicator, brief: ProjectBrief) -> bool:
+    """Another project's count to confirm whose thing the brief never mentions (安装坡面水标尺 ≥266米 in a
+    manure-recycling draft): the precedent's deliverable, not this project's."""
+    return _foreign_count(row, _subject_words(f"{brief.name} {brief.description or ''}"))
+
+
+def _foreign_count(row: Indicator, said: set[str]) -> bool:
+    return (row.level2 is Level2.QUANTITY and row.needs_input and not _is_library(row)
+            and "generic" not in row.inferred and not (_subject_words(row.name) & said))
+
+
 class Relevance:
     """How much a precedent row speaks to this brief: 2 = a project of the brief's main type and a
     name on the subject, 1 = of a secondary type (or off the subject), 0 = an unrelated project.
@@ -124,6 +135,7 @@ class Relevance:
         for kind, _ in kinds:
             words += kind.triggers.name + kind.triggers.text + [p.name for p in kind.patterns]
         self.subject = _subject_words(" ".join(words))
+        self.said = _subject_words(f"{brief.name} {brief.description or ''}")
 
     def __call__(self, row: Indicator) -> int:
         if not self.typed:
@@ -132,6 +144,9 @@ class Relevance:
         if any(t & self.primary for t in projects):
             return 2 if self.on_subject(row) else 1
         return 1 if any(t & self.secondary for t in projects) else 0
+
+    def foreign_count(self, row: Indicator) -> bool:
+        return _foreign_count(row, self.said)
 
     def on_subject(self, row: Indicator) -> bool:
         if row.level2 is Level2.SATISFACTION and _ANY_AUDIENCE.match(row.name):
@@ -206,7 +221,7 @@ def _merge_untyped(rows: list[Indicator], lib: list[Indicator], relevance: Relev
     out: list[Indicator] = []
     for group in dict.fromkeys(_group(r.level2) for r in rows):
         drafted = [r for r in rows if _group(r.level2) == group]
-        real = [r for r in drafted if "generic" not in r.inferred
+        real = [r for r in drafted if "generic" not in r.inferred and not relevance.foreign_count(r)
                 and (group in (None, Level2.COST) or relevance.on_subject(r))]
         if group is Level2.QUANTITY and own:
             kept = [r for r in real if not any(_duplicate(r, o) for o in own)]
@@ -256,8 +271,8 @@ def _rank(row: Indicator, relevance: Relevance) -> int:
         if FROM_BRIEF in row.inferred and (row.level2 is Level2.QUANTITY or SECONDARY not in row.inferred):
             return 0  # the user's own numbers ("约10套" too: the question only asks to confirm)
         return (3 if not row.needs_input else 4) + (2 if SECONDARY in row.inferred else 0)
-    if "generic" in row.inferred:
-        return 9
+    if "generic" in row.inferred or relevance.foreign_count(row):
+        return 9  # taken only where nothing else covers the 二级
     level = relevance(row)
     if level == 2:
         # a vague benefit value (明显提升) draws reviewers' objections: quantified library rows first
@@ -287,7 +302,7 @@ def _take(ranked: list[Indicator], cap: int, relevance: Relevance, diverse: bool
 def _acceptable(row: Indicator, chosen: list[Indicator], covered: bool, relevance: Relevance) -> bool:
     if not chosen:
         return True
-    if not _is_library(row) and ("generic" in row.inferred or relevance(row) < 2):
+    if not _is_library(row) and ("generic" in row.inferred or relevance(row) < 2 or relevance.foreign_count(row)):
         return False  # fallbacks and precedents of other kinds only when nothing better covers the 二级
     if covered and _rank(row, relevance) == VAGUE:
         return False  # a 明显提升 only for a 二级 nothing measurable covers
