@@ -97,7 +97,7 @@ def clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", s)
     s = s.replace(">=", "≥").replace("<=", "≤").replace("≧", "≥").replace("≦", "≤")
     s = re.sub(r"\s+", " ", s).strip()
-    s = re.sub(r"(?<=[\d.])\s+(?=\S)|(?<=[≥≤<>=])\s+", "", s)  # "≥ 20 条" → "≥20条"
+    s = re.sub(r"(?<=[\d.])\s+(?=[^\d\s])|(?<=[≥≤<>=])\s+", "", s)  # "≥ 20 条" → "≥20条"; "20000 2026年" stays two
     return undouble(s)
 
 

@@ -23,7 +23,8 @@ FIELD_LABEL = {"value": "指标值", "midterm": "中期指标值", "basis": "指
 
 
 def money(number: float | None) -> str:
-    return "未填" if number is None else format_number(round(number, 2))
+    """万元 as the user gave it, to the 元 (54970元 is 5.497 万元, not 5.5)."""
+    return "未填" if number is None else format_number(round(number, 4))
 
 
 def row_label(table: TargetTable, i: int) -> str:

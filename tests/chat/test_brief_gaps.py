@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chat import intents
+from assistant.chat import intents, replies
 from assistant.chat.brief_fields import extract_brief
 from assistant.chat.session import ChatSession
 from assistant.chat.understanding import Understanding
 from assistant.drafting.brief_facts import read_brief
 from assistant.drafting.brief import parse_budget
 from assistant.drafting.draft import PrecedentDrafter
+from assistant.errors import BriefError
 from assistant.review.check import check_table
 from assistant.schema import Level2, ProjectBrief
 from assistant.values import Operator, ValueKind, parse_value, ungroup_digits
@@ -208,3 +209,14 @@ def test_a_budget_typed_with_thousands_commas_is_read_whole(message, budget):
 def test_a_clause_comma_between_numbers_is_kept():
     assert parse_budget("66,000元") == pytest.approx(6.6)
     assert ungroup_digits("预算60，100人参加") == "预算60，100人参加"
+
+
+def test_a_year_typed_after_a_bare_amount_is_not_glued_to_it():
+    """"预算 20000 2026年" was read as the year 200002026: the space between two numbers is kept."""
+    with pytest.raises(BriefError, match="没有写单位"):
+        intents.parse("帮我起草物业费项目 预算 20000 2026年")
+    assert intents.parse("帮我起草物业费项目 预算 2万元 2026年").brief.year == 2026
+
+
+def test_the_budget_is_shown_to_the_yuan():
+    assert "5.497 万元" in replies.understood(ProjectBrief(name="食堂补助", budget=5.497, year=2025))
