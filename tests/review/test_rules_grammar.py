@@ -29,7 +29,7 @@ QUIET = [
 test_rule_triggers, test_rule_stays_quiet = rule_tests(TRIGGERS, QUIET)
 
 
-@pytest.mark.parametrize("name", ["保洁服务服务费", "租赁部门 4个", "的满意度", "次培训期数", "档案和"])
+@pytest.mark.parametrize("name", ["保洁服务服务费", "租赁部门 4个", "的满意度", "次培训期数", "档案和", "全区", "本市"])
 def test_garbled_names(name):
     assert name_problems(name)
 
