@@ -135,7 +135,8 @@ class Relevance:
         for kind, _ in kinds:
             words += kind.triggers.name + kind.triggers.text + [p.name for p in kind.patterns]
         self.subject = _subject_words(" ".join(words))
-        self.said = _subject_words(f"{brief.name} {brief.description or ''}")
+        self.said = _subject_words(" ".join(filter(None, (brief.name, brief.description, brief.department,
+                                                           brief.implementing_unit))))
 
     def __call__(self, row: Indicator) -> int:
         if not self.typed:
@@ -149,9 +150,13 @@ class Relevance:
         return _foreign_count(row, self.said)
 
     def on_subject(self, row: Indicator) -> bool:
-        if row.level2 is Level2.SATISFACTION and _ANY_AUDIENCE.match(row.name):
-            return True
-        return bool(_subject_words(row.name.removesuffix("满意度")) & self.subject)
+        if row.level2 is Level2.SATISFACTION:
+            # whose satisfaction: anyone's, someone the brief names, or the audience of a project like it
+            # (a centre's 缴存单位及职工满意度 is not a school's: its 运转经费 shares only the word 经费)
+            projects = " ".join(p.project or "" for p in row.precedents if p.kind == "corpus")
+            return bool(_ANY_AUDIENCE.match(row.name) or _subject_words(row.name.removesuffix("满意度")) & self.said
+                        or len(_subject_words(projects) & self.said) >= 2)
+        return bool(_subject_words(row.name) & self.subject)
 
 
 # --- merging with the precedent rows ------------------------------------------------------------------

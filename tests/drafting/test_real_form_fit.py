@@ -188,3 +188,23 @@ def subsidy_precedent(monkeypatch):
     table = dict(precedents._corpus_projects())
     table[("sub.yaml", "岗位补贴")] = [record]
     monkeypatch.setattr(precedents, "_corpus_projects", lambda: table)
+
+
+def test_a_housing_fund_audience_is_not_a_schools(monkeypatch):
+    """A centre's 运转经费 precedent says 缴存单位及职工满意度; a school's 公用经费 draft says whose it serves."""
+    def record(level2, name, value):
+        return IndicatorRecord(source="fund.txt", city="某市", unit="住房公积金管理中心", year=2023,
+                               form_kind=FormKind.DECLARATION, project="营业网点运转经费", level1=Level1.SATISFACTION,
+                               level2=level2, name=name, value=value)
+
+    table = {("fund.txt", "营业网点运转经费"): [record(Level2.SATISFACTION, "缴存单位及职工满意度", "≥90%")]}
+    monkeypatch.setattr(precedents, "_corpus_projects", lambda: table)
+
+    class _Fund(_NoProjects):
+        def __call__(self, text, k):
+            return [ProjectMatch(source="fund.txt", project="营业网点运转经费", score=1.0)]
+
+    school = PrecedentDrafter(finder=_Fund()).draft(ProjectBrief(name="初中公用经费运转", budget=60, year=2025))
+    centre = PrecedentDrafter(finder=_Fund()).draft(ProjectBrief(name="营业网点运转经费", budget=60, year=2025))
+    assert "缴存单位及职工满意度" not in [r.name for r in school.indicators]
+    assert "缴存单位及职工满意度" in [r.name for r in centre.indicators]
