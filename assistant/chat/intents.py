@@ -36,6 +36,9 @@ from assistant.chat.phrases import (
     FIELD_SUFFIXES,
     FOCUS_WORDS,
     GREETING,
+    HEADER,
+    HEADER_FIELDS,
+    HEADER_QUESTION,
     LEVEL2_WORDS,
     POLITE,
     REVISE,
@@ -57,12 +60,13 @@ from assistant.values import chinese_number
 @dataclass
 class Intent:
     kind: str  # empty draft export check delete add revise explain suggest concept browse compare actual selfeval
-    #            rollover brief cancel
+    #            rollover brief header cancel
     #            confirm greeting unknown
     text: str = ""  # the normalised message
     topic: str | None = None  # suggest, browse, compare: the project type; concept: the guide topic's id
     target: str | None = None  # which row(s): "第3个指标", "满意度", "这个指标"
     field: str | None = None  # value basis name explanation midterm | budget year project_name period
+    #                           | header: manager implementing_unit department attribute
     new: str | None = None  # the new value
     fmt: str | None = None  # export format
     brief: ProjectBrief = dc_field(default_factory=ProjectBrief)  # only the fields the message gave
@@ -76,6 +80,8 @@ def parse(text: str) -> Intent:
         return Intent("empty", s)
     if ROLLOVER.search(s):
         return Intent("rollover", s)  # "按去年的表起草2026年" is not a new project
+    if header := _header(s):
+        return header  # "项目属性：延续" fills the header; "项目属性是什么" stays a question
     if not re.search(r"起草|草拟|预算|\d", s) and (concept := _concept(s)):
         return concept  # "绩效目标是个啥 第一次弄 领导让我填" asks before anything is drafted
     if _is_draft(s):
@@ -99,6 +105,15 @@ def parse(text: str) -> Intent:
     if CONFIRM.match(s):
         return Intent("confirm", s)
     return Intent("unknown", s)
+
+
+def _header(s: str) -> Intent | None:
+    """"项目负责人写张敏", "实施单位改为市住房公积金管理中心", "主管部门：市住建局": a header field and its value."""
+    m = HEADER.match(s)
+    if not m or HEADER_QUESTION.search(m.group("value")):
+        return None
+    attr = next(a for words, a in HEADER_FIELDS if re.fullmatch(words, m.group("field")))
+    return Intent("header", s, field=attr, new=m.group("value").strip()[:60])
 
 
 def _is_draft(s: str) -> bool:

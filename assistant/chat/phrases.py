@@ -73,6 +73,19 @@ BRIEF_TARGETS = [
     ("period", r"(?:项目期|实施期|项目周期|周期|项目期限)"),
 ]
 
+# The form's header fields a message can fill ("项目负责人写张敏", "实施单位改为市住房公积金管理中心"):
+# field word → TargetTable attribute.
+HEADER_FIELDS = [
+    (r"项目负责人|负责人|项目联系人|联系人", "manager"),
+    (r"实施单位|执行单位|项目实施单位|承办单位", "implementing_unit"),
+    (r"主管部门(?:及代码)?|归口部门|主管单位", "department"),
+    (r"项目属性|项目性质", "attribute"),
+]
+HEADER = re.compile(rf"^{POLITE}(?:把|将)?(?:表头的?|表头里的?)?(?P<field>{'|'.join(w for w, _ in HEADER_FIELDS)})"
+                    r"\s*(?:一栏|这一栏|栏)?\s*(?:写成|写为|写上|写|填成|填为|填上|填写为?|填|改成|改为|改|换成|设为|设成|是|为|[:：])"
+                    r"\s*(?P<value>[^?？]+?)[\s,，。.!！]*$")
+HEADER_QUESTION = re.compile(r"什么|啥|怎么|如何|哪|吗|呢$|填什么|写什么")
+
 # Short words for a 二级 when the user asks to add one ("加一个时效指标").
 LEVEL2_WORDS: list[tuple[str, Level2]] = [
     ("经济效益", Level2.ECONOMIC), ("社会效益", Level2.SOCIAL), ("生态效益", Level2.ECOLOGICAL),

@@ -27,6 +27,7 @@ QUESTIONS = {
     "budget": "项目预算是多少万元？（例如 60.13 或 60万元）",
     "year": "这是哪一年度的项目？（例如 2025）",
 }
+HEADER_LABEL = {"manager": "项目负责人", "implementing_unit": "实施单位", "department": "主管部门", "attribute": "项目属性"}
 BRIEF_LABEL = {"name": "项目名称", "department": "主管部门", "implementing_unit": "实施单位", "description": "资金用途"}
 EXPORT_LABEL = {"xlsx": "下载 .xlsx", "docx": "下载 .docx", "json": "下载 .json"}
 

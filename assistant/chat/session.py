@@ -230,6 +230,19 @@ class ChatSession(Reading, Browsing, Revising, Yearly):
             lines += self._with_goals(state, lambda: extra_rows.place_facts(state.table, brief))
         return self._revised(state, lines)
 
+    def _on_header(self, state, intent: Intent) -> Reply:
+        """"项目负责人写张敏": a header field of the form, into the table (and the brief where it has one)."""
+        label, value = replies.HEADER_LABEL[intent.field], clean_input(intent.new, 60).strip()
+        if intent.field in ("department", "implementing_unit"):
+            setattr(state.brief, intent.field, value)
+        if state.table is None:
+            if intent.field in ("department", "implementing_unit"):
+                return self._reply(state, f"好的，已记下{label}：{value}，起草时写入表头。", "ask")
+            return self._reply(state, f"还没有草稿：请先起草（例如“帮我起草物业管理费项目，预算50万元，2025年”），"
+                                      f"再告诉我{label}。", "help")
+        setattr(state.table, intent.field, value)
+        return self._revised(state, [f"已填写表头 {label}：{value}（导出的申报表会带上）。"])
+
     def _ask_unit(self, state, message: str) -> Reply | None:
         """"帮我起草食堂补助项目，2025年，预算54970": 元 or 万元 is asked, and the name and year typed beside
         the amount wait in the brief for the answer (_answer_pending). None: the refusal stands (over a

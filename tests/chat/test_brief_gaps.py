@@ -220,3 +220,32 @@ def test_a_year_typed_after_a_bare_amount_is_not_glued_to_it():
 
 def test_the_budget_is_shown_to_the_yuan():
     assert "5.497 万元" in replies.understood(ProjectBrief(name="食堂补助", budget=5.497, year=2025))
+
+
+# --- the form's header by chat ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("message, attr, value", [
+    ("项目负责人写张敏", "manager", "张敏"),
+    ("负责人是李强。", "manager", "李强"),
+    ("实施单位改为市住房公积金管理中心", "implementing_unit", "市住房公积金管理中心"),
+    ("主管部门：市住房和城乡建设局", "department", "市住房和城乡建设局"),
+    ("请把项目属性填成延续项目", "attribute", "延续项目"),
+])
+def test_a_header_field_is_filled_by_chat(message, attr, value):
+    session = ChatSession()
+    session.turn("帮我起草物业管理费项目，预算54.97万元，2025年")
+    reply = session.turn(message)
+    assert reply.action == "revise" and value in reply.text
+    assert getattr(session.state.table, attr) == value
+
+
+@pytest.mark.parametrize("message", ["项目属性是什么", "负责人填什么", "实施单位怎么写"])
+def test_a_question_about_a_header_field_is_not_an_edit(message):
+    assert intents.parse(message).kind != "header"
+
+
+def test_a_header_field_before_any_draft_is_kept_for_the_draft():
+    session = ChatSession()
+    assert "起草时写入表头" in session.turn("实施单位写市住房公积金管理中心").text
+    session.turn("帮我起草物业管理费项目，预算54.97万元，2025年")
+    assert session.state.table.implementing_unit == "市住房公积金管理中心"
