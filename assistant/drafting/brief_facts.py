@@ -61,6 +61,7 @@ VERBS = sorted(set("""
 扫描 著录 数字化 编制 调研 走访 评审 测评 评价 审计 监测 检测 检验 巡查 巡逻 保洁 养护 保养 维保 维护
 运维 消杀 演出 惠及 覆盖 帮扶 接待 办理 出具 形成 提供 设置 新增 种植 补植 栽植 清运 开发 部署 升级 迁移
 供餐 值守 服务 保障 审查 代理 宣传 展示 派驻 配送 储备 储存 收集 处置 检修 排查 整改 修剪 浇水
+看望 拨付 兑付 结算
 """.split()), key=len, reverse=True)
 LIGHT_VERBS = {"开展", "进行", "实施", "组织", "完成", "负责", "推进", "落实", "用于", "通过", "委托"}
 # An action word glued to a noun ending is part of the noun: 宣传片, 保洁人员, 巡逻岗, 检测机构, 服务费.
@@ -273,15 +274,23 @@ def _verb_object(text: str, clause_start: int, start: int, end: int) -> tuple[st
         # no action before the number ("对全区36个老年助餐点…", "观众约3万人次"): the object follows
         # the number or is the clause itself; the action comes after, or from the previous clause
         obj = after_obj or _clean_object(re.sub(r"每\S?$", "", before[verbs[-1].end():] if verbs else before))
+        obj = "" if _FRAGMENT.search(obj) else obj
         return after_verb or _earlier_verb(text, clause_start), obj, "", label
     verb = content[-1]
     obj = _clean_object(re.sub(r"每\S?$", "", before[verb.end():]))
+    if _FRAGMENT.search(obj):  # "分两次", "开展宣传活动和春节前到两个敬老院看望": the noun and verb after the number
+        return after_verb or verb.group(), after_obj, "", label
     at = verbs.index(verb)
     lead = _clean_object(before[verbs[at - 1].end() if at else 0 : verb.start()])
     pre = lead if not obj and len(lead) <= 6 else ""
     if not obj and not pre and after_obj:
         return verb.group(), after_obj, "", label
     return verb.group(), obj, pre, label
+
+
+# What is left between a verb and its number when they are not verb and object: a function word ("分两次",
+# "按2次") or a clause running on to a motion verb ("活动和春节前到两个敬老院").
+_FRAGMENT = re.compile(r"^[分按以于用向给共]$|(?:到|去|往|至|赴|前往)$")
 
 
 def _after(text: str, end: int) -> tuple[str, str]:

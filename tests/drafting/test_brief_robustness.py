@@ -295,3 +295,15 @@ def test_a_rate_earlier_in_the_message_does_not_hide_the_budget(text, budget):
 def test_a_number_inside_the_project_name_keeps_the_name():
     assert leading_name("12329短信平台服务费 全年大概发短信90万条左右") == "12329短信平台服务费"
     assert leading_name("培训300人次 预算5万") is None
+
+
+@pytest.mark.parametrize("text, verb, obj", [
+    ("按月发放，分两次与县财政结账", "发放", ""),  # 分 is "in": no object called 分
+    ("分3批次组织培训", "培训", ""),
+    ("开展宣传活动和春节前到两个敬老院看望慰问", "看望", "敬老院"),  # the clause ran on: the noun after the number
+    ("按2次拨付", "拨付", ""),
+    ("购置七氟丙烷灭火装置10套", "购置", "七氟丙烷灭火装置"),
+])
+def test_a_function_word_or_a_run_on_clause_is_no_object(text, verb, obj):
+    (q,) = read_brief("某项目", text).quantities
+    assert (q.verb, q.object) == (verb, obj)
