@@ -12,6 +12,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from assistant.drafting.brief_facts import UNIT_CLASSES
 from assistant.schema import Basis, Level2
 from assistant.values import Operator, ParsedValue, ValueKind, format_number, parse_value
 
@@ -93,7 +94,9 @@ def user_number(description: str | None, unit: str | None, name: str) -> str | N
     """A number with the same unit the user wrote in the brief: "租赁面积1800平方米" → 1800平方米."""
     if not description or not unit:
         return None
-    pattern = rf"(\d+(?:\.\d+)?)\s*{re.escape(unit)}"
+    longer = sorted({u[len(unit):] for u in UNIT_CLASSES if u.startswith(unit) and u != unit}, key=len, reverse=True)
+    pattern = rf"(\d+(?:\.\d+)?)\s*{re.escape(unit)}" + (f"(?!{'|'.join(map(re.escape, longer))})" if longer else "")
+    # "600人次" is no number of 人 (培训人数), "3批次" none of 批
     hits = list(re.finditer(pattern, description))
     if not hits:
         return None

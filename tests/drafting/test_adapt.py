@@ -23,3 +23,11 @@ def test_rates_get_their_operator(values, name, expected):
 
 def test_without_a_name_the_rate_is_left_as_written():
     assert fit_rate(["80%"]) == "80%"
+
+
+def test_a_number_of_a_longer_unit_is_not_the_users_number_of_the_shorter_one():
+    from assistant.drafting.adapt import user_number
+
+    assert user_number("培训缴存单位经办人员约600人次", "人", "培训人数") is None  # 人次 are not 人
+    assert user_number("分3批次组织", "批", "培训批数") is None
+    assert user_number("培训600人，共3期", "人", "培训人数") == "600人"
