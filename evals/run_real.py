@@ -62,14 +62,18 @@ DEV = {
 }
 
 
-def load_forms() -> list[dict]:
+def load_forms(sealed: Path | None = None) -> list[dict]:
+    """The public forms, and with ``sealed`` the records of a sealed folder (evals/blind/: a set the next
+    builders measure without reading) as group "sealed", listed by number only in the results."""
     forms = []
-    for path in sorted(REAL.glob("*.yaml")):
+    paths = sorted(REAL.glob("*.yaml")) + (sorted(sealed.glob("*.yaml")) if sealed else [])
+    for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not data.get("project"):
             continue  # a form printed without its project name cannot be drafted from a brief
         data["id"] = path.stem
-        data["half"] = ("dev" if path.stem in DEV else "held_out" if path.stem in HELD_OUT
+        data["half"] = ("sealed" if sealed and path.parent == sealed else "dev" if path.stem in DEV
+                        else "held_out" if path.stem in HELD_OUT
                         else {"s5": "fresh", "s5b": "blind"}.get(data.get("batch"), data.get("batch")) or "new")
         data["source"] = path.name
         data["place"] = data.get("city") or data.get("region") or data.get("unit") or path.stem
@@ -136,9 +140,9 @@ def _typed_library_row(row: Indicator) -> bool:
     return "type" in library_origins(row)
 
 
-def evaluate(write: bool = True, tag: str = "", groups: set[str] | None = None) -> dict:
+def evaluate(write: bool = True, tag: str = "", groups: set[str] | None = None, sealed: Path | None = None) -> dict:
     matcher = run_draft.Matcher()
-    everyone = load_forms()
+    everyone = load_forms(sealed)
     forms = [f for f in everyone if not groups or f["half"] in groups]
     every = frozenset(f["source"] for f in everyone)
     settings = {"seeds": lambda form: every,
@@ -157,7 +161,7 @@ def evaluate(write: bool = True, tag: str = "", groups: set[str] | None = None) 
                     rows[setting][variant].setdefault(method, []).append(
                         score(matcher, form, fn(brief), variant == "deliverables"))
     summary = {st: {v: {m: {h: summarise([r for r in rs if h == "all" or r["half"] == h])
-                            for h in ("dev", "held_out", "new", "fresh", "blind", "all")}
+                            for h in ("dev", "held_out", "new", "fresh", "blind", "sealed", "all")}
                         for m, rs in ms.items()} for v, ms in vs.items()} for st, vs in rows.items()}
     result = {"date": dt.date.today().isoformat(), "tag": tag, "forms": len(forms),
               "partial": sum(1 for f in forms if f.get("partial")), "summary": summary, "rows": rows}
@@ -195,7 +199,14 @@ def summarise(rows: list[dict]) -> dict:
 def write_results(result: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = RESULTS / f"real-{result['date']}{'-' + result['tag'] if result['tag'] else ''}"
-    stem.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    shown = json.loads(json.dumps(result))
+    for variants in shown["rows"].values():
+        for methods in variants.values():
+            for rows in methods.values():
+                for i, r in enumerate(rows):
+                    if r["half"] == "sealed":  # counted in the summary; its wording stays unseen
+                        rows[i] = {k: v for k, v in r.items() if k not in ("id", "drafted", "garbled", "per_level2")}
+    stem.with_suffix(".json").write_text(json.dumps(shown, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [f"# Drafting real forms of other units ({result['date']}{', ' + result['tag'] if result['tag'] else ''})",
              "", f"{result['forms']} public forms (corpus/public/, {result['partial']} partial). Groups: dev = read "
              "while building, held_out = collected with dev, new = collected later "
@@ -223,6 +234,8 @@ def write_results(result: dict) -> None:
         lines += [f"## Per form (precedent drafter, {setting} · brief)", "",
                   "| form | group | recall | coverage | precision | kept | size | garbled |", "|---" * 8 + "|"]
         for r in result["rows"][setting]["brief"]["precedent_drafter"]:
+            if r["half"] == "sealed":
+                continue  # a sealed form is counted, never shown
             rec = "–" if r["recall"] is None else f"{r['recall']:.2f}"
             lines.append(f"| {r['id']} | {r['half']} | {rec} | {r['coverage']:.2f} | {r['precision']:.2f} | "
                          f"{r['kept']:.2f} | {r['size']} | {'; '.join(r['garbled']) or 0} |")
@@ -234,10 +247,14 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--tag", default="")
+    parser.add_argument("--sealed", type=Path, default=None,
+                        help="also draft the records of a sealed folder (evals/blind/), reported as group 'sealed' "
+                             "in numbers only; use --groups sealed to run only them")
     parser.add_argument("--groups", default="", help="only these groups, comma-separated (dev,held_out,new,fresh): "
                         "keep a blind group unseen while working on the others")
     args = parser.parse_args()
-    res = evaluate(write=not args.no_write, tag=args.tag, groups=set(filter(None, args.groups.split(","))))
+    res = evaluate(write=not args.no_write, tag=args.tag, groups=set(filter(None, args.groups.split(","))),
+                   sealed=args.sealed.resolve() if args.sealed else None)
     for setting, variants in res["summary"].items():
         for variant, methods in variants.items():
             for method, halves in methods.items():
