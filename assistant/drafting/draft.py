@@ -28,7 +28,7 @@ from assistant.drafting.frame import (
 from assistant.drafting.brief_facts import UNIT_CLASSES
 from assistant.drafting.brief_reader import read
 from assistant.drafting.library import apply_library, foreign_count
-from assistant.drafting.library_patterns import CEILING, FROM_BRIEF, library_origins
+from assistant.drafting.library_patterns import CEILING, FACT, FROM_BRIEF, library_origins
 from assistant.drafting.outcomes import outcome_rows, task_rows
 from assistant.drafting.prevalence import prevalence
 from assistant.drafting.precedents import (
@@ -204,9 +204,9 @@ def _own_count(row: Indicator, rows: list[Indicator], brief: ProjectBrief) -> In
 def without_guessed_people(rows: list[Indicator]) -> list[Indicator]:
     """No precedent's head count to confirm (补助人数 250人, 待填) beside the one the brief gives (补助高龄老人
     人数 19名): the user's number already says how many people or households the money reaches."""
-    given = {_unit_class(r) for r in rows if r.level2 is Level2.QUANTITY and "fact" in r.inferred}
+    given = {_unit_class(r) for r in rows if r.level2 is Level2.QUANTITY and FACT in r.inferred}
     given &= {"people", "households"}
-    return [r for r in rows if not (r.level2 is Level2.QUANTITY and r.needs_input and "fact" not in r.inferred
+    return [r for r in rows if not (r.level2 is Level2.QUANTITY and r.needs_input and FACT not in r.inferred
                                     and _unit_class(r) in given)]
 
 
@@ -248,8 +248,6 @@ def capped(rows: list[Indicator], limit: int = MAX_ROWS, excluded: Collection[st
 
 
 def _expendable(row: Indicator) -> int:
-    if AUDIENCE in row.inferred:
-        return 4  # a second 满意度 row goes before any row of another 二级
     origins = library_origins(row)
     return 3 if "generic" in origins else 2 if origins else 1
 
@@ -271,7 +269,7 @@ def _shed(rows: list[Indicator], too_many: Callable[[list[Indicator]], bool],
 def _from_brief(row: Indicator) -> bool:
     """A row the brief itself gave: its goals, its numbers, and the budget ceiling (≤ the budget 万元)."""
     ceiling = row.level2 in COST_LEVEL2 and row.basis is Basis.BUDGET and (not row.value or row.parsed.unit == "万元")
-    return ceiling or bool(set(row.inferred) & {"outcome", "task", "fact", FROM_BRIEF, CEILING})
+    return ceiling or bool(set(row.inferred) & {"outcome", "task", FACT, FROM_BRIEF, CEILING})
 
 
 def well_formed(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:

@@ -12,6 +12,7 @@ import re
 from assistant.drafting.brief_facts import UNIT_CLASSES, Quantity, read_brief
 from assistant.drafting.draft import PrecedentDrafter
 from assistant.drafting.frame import generic_row, plain_row, prepared_brief, short_name
+from assistant.drafting.library_patterns import FACT
 from assistant.drafting.precedents import Cluster
 from assistant.errors import AssistantError
 from assistant.schema import Indicator, Level2, ProjectBrief, TargetTable
@@ -102,7 +103,7 @@ def place_facts(table: TargetTable, brief: ProjectBrief) -> list[str]:
             lines.append(f"「{q.text}」填入了「{waiting.name}」。")
             continue
         row = plain_row(Level2.QUANTITY, _fact_name(q, brief), value)
-        row.inferred = ["fact"]
+        row.inferred = [FACT]
         row.basis_note = "项目资料（您提供的数量）"
         at = sum(1 for r in table.indicators if tree_order(r) <= tree_order(row))
         table.indicators.insert(at, row)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from assistant.drafting.brief_facts import BriefFacts, detect_types, read_brief
 from assistant.drafting.brief_reader import Action, Reading, action_of, read
-from assistant.drafting.library_patterns import ALWAYS, CEILING, COST, FROM_BRIEF, SECONDARY, Fill, library_rows
+from assistant.drafting.library_patterns import ALWAYS, CEILING, COST, FACT, FROM_BRIEF, SECONDARY, Fill, library_rows
 from assistant.drafting.library_types import LibraryError, ProjectType, load_library
 from assistant.text import bigrams, name_similarity
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief
@@ -179,8 +179,8 @@ def apply_library(rows: list[Indicator], brief: ProjectBrief, reading: Reading |
         lib = [r for r in lib if _source(r) != generic or (FROM_BRIEF in r.inferred and r.level2 is Level2.QUANTITY)
                or ALWAYS in r.inferred]
     merged = _merge(rows, lib, Relevance(kinds, brief))
-    for row in merged:  # working marks go; a row of the user's own numbers stays marked as such ("fact")
-        row.inferred = list(dict.fromkeys("fact" if m == FROM_BRIEF else m for m in row.inferred
+    for row in merged:  # working marks go; a row of the user's own numbers stays marked as such (FACT)
+        row.inferred = list(dict.fromkeys(FACT if m == FROM_BRIEF else m for m in row.inferred
                                           if m not in (CEILING, SECONDARY, ALWAYS)))
     return merged
 
@@ -257,7 +257,8 @@ def _fit_ceiling(rows: list[Indicator], lib: list[Indicator], relevance: Relevan
 def _absorbed(lib_row: Indicator, main: list[Indicator]) -> bool:
     """A precedent of the same kind of project saying the same thing wins, taking the user's number."""
     for row in main:
-        if _group(row.level2) != _group(lib_row.level2) or name_similarity(row.name, lib_row.name) < SAME_MEANING:
+        if _group(row.level2) != _group(lib_row.level2) or name_similarity(row.name, lib_row.name) < SAME_MEANING \
+                or _total_and_unit(row, lib_row):
             continue
         if row.level2 is Level2.SATISFACTION and _staff_side(row.name) != _staff_side(lib_row.name):
             continue  # 员工满意度 does not stand for 群众满意度
@@ -316,12 +317,17 @@ def _acceptable(row: Indicator, chosen: list[Indicator], covered: bool, relevanc
     return True
 
 
+def _total_and_unit(a: Indicator, b: Indicator) -> bool:
+    """One cost row a total, the other a cost per unit: never the same row, however alike the names."""
+    return _group(a.level2) is Level2.COST and ("/" in (a.parsed.unit or "")) != ("/" in (b.parsed.unit or ""))
+
+
 def _duplicate(a: Indicator, b: Indicator) -> bool:
     """Same meaning under one 二级. Two library rows are judged by their pattern, not their words:
     "救生衣采购数量" and "编织袋采购数量" share a template but count different things."""
     if a.name == b.name:
         return True
-    if _group(a.level2) is Level2.COST and ("/" in (a.parsed.unit or "")) != ("/" in (b.parsed.unit or "")):
+    if _total_and_unit(a, b):
         return False  # a total (农田建设成本 ≤300万元) and a unit cost (亩均建设成本 ≤1600元/亩) are two rows
     if a.level2 is Level2.SATISFACTION and b.level2 is Level2.SATISFACTION:
         # one row for the staff who use what was bought (物业, 租赁, 购置) and one for the public

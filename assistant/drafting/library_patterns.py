@@ -24,6 +24,7 @@ from assistant.values import format_number, parse_value
 COST = COST_LEVEL2  # the cost ceiling's 二级, as the tree has it
 # working marks on rows, removed before apply_library returns
 FROM_BRIEF, CEILING, SECONDARY, ALWAYS = "from_brief", "ceiling", "secondary", "always"
+FACT = "fact"  # the mark a row of the user's own numbers keeps in the table (FROM_BRIEF becomes it)
 _LIBRARY_DIR = "corpus/library/"
 GENERIC_SOURCE = f"{_LIBRARY_DIR}generic.yaml"
 

@@ -12,7 +12,7 @@ import re
 
 from assistant.drafting.brief_facts import QUANTITY_RE
 from assistant.drafting.brief_reader import Outcome, noun_phrases
-from assistant.review.rules_grammar import is_well_formed
+from assistant.review.rules_grammar import PLACE_ONLY, is_well_formed
 from assistant.schema import Basis, Indicator, Level2, Precedent
 from assistant.taxonomy import level1_of
 
@@ -24,7 +24,6 @@ _SUSTAINABLE = re.compile(r"长效|长期|可持续|持续")
 _MEASURE_HEAD = re.compile(r"(?:质量|水平|能力|意识|素养|效率|速度|品质|环境|收入|收益|覆盖率|率|度|感|量|数)$")
 _GRADE = re.compile(r"^(?:优良|良好|优秀|达标|合格|稳定|全覆盖)")
 _QUALIFIER = re.compile(r"^(?:全市|全县|全区|我市|我县|我区|辖区内?|本地区?)")
-_PLACE_ONLY = re.compile(r"(?:全|本|我|各)?(?:省|市|县|区|镇|乡|村|街道|社区|辖区内?|地区|本地|全国|区域)")
 _VERB_MEASURE = {  # effect verb → (measure added to the object, qualitative value written)
     "提高": ("提升程度", "明显提升"), "提升": ("提升程度", "明显提升"), "增强": ("提升程度", "明显增强"),
     "改善": ("改善程度", "明显改善"), "优化": ("改善程度", "明显改善"), "促进": ("促进作用", "有效促进"),
@@ -71,7 +70,7 @@ def _name_value(o: Outcome) -> tuple[str, str, bool] | None:
     quantity = QUANTITY_RE.search(after)
     if quantity and quantity.group("unit") not in ("年", "月", "天", "日"):
         obj = _object(after[: quantity.start()])
-        if obj and not _PLACE_ONLY.fullmatch(obj):  # "保障全区28所中小学…": 全区 is where, not what
+        if obj and not PLACE_ONLY.fullmatch(obj):  # "保障全区28所中小学…": 全区 is where, not what
             op = "≥" if re.search(r"不少于|不低于|超过|以上|达", after) or quantity.group("pre") else ""
             measure = "人数" if quantity.group("unit") in ("人", "人次", "名") else ""
             text = re.sub(r"^(?:不少于|不低于|超过|约|达)", "", quantity.group())

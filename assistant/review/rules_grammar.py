@@ -25,7 +25,7 @@ MAX_NAME = 24  # longer than this, a name is a sentence or a description (real f
 _BOUND_START = set("器们性者的了着之于等及与和次")
 _BOUND_START_OK = re.compile(r"^(?:及时|等级|等保|和谐|于是|性能|性别|之后|着力|了解|与会|次均|次数)")
 # A place alone names nothing measured ("全区", "本市").
-_PLACE_ONLY = re.compile(r"(?:全|本|我|各)?(?:省|市|县|区|镇|乡|村|街道|社区|辖区内?|地区|全国)")
+PLACE_ONLY = re.compile(r"(?:全|本|我|各)?(?:省|市|县|区|镇|乡|村|街道|社区|辖区内?|地区|全国|单位|机关|部门)")
 _DANGLING_END = re.compile(r"(?:的|和|及|与|对|在|将|把|为|或|并|由|从|等)$")
 _OPERATOR = re.compile(r"[≥≤＞＜<>=＝]|不低于|不少于|不超过|不高于|不大于|不小于")
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])(?:年度?)?")
@@ -49,7 +49,7 @@ def name_problems(name: str | None) -> list[str]:
     if _TEMPLATE.search(s):
         problems.append("名称中含有模板占位符、星号或序号（如“(≥**人)”“★”“指标1：”）")
     core = re.sub(r"[（(][^）)]*[）)]", "", s)  # a bracketed note (含税) is not part of the grammar
-    if len(core) < 2 or _PLACE_ONLY.fullmatch(core) or (core[0] in _BOUND_START and not _BOUND_START_OK.match(core)) or _DANGLING_END.search(core):
+    if len(core) < 2 or PLACE_ONLY.fullmatch(core) or (core[0] in _BOUND_START and not _BOUND_START_OK.match(core)) or _DANGLING_END.search(core):
         problems.append("名称残缺（像是从别的词中截出的片段）")
     if _REPEAT.search(core) or _DOUBLE_COUNT.search(core):
         problems.append("名称中有重复的词或两个计量词")
