@@ -46,7 +46,8 @@ bench: index browser
 	$(PY) evals/bench_page.py
 
 eval: setup
-	$(PY) evals/run_retrieval.py && $(PY) evals/run_draft.py && $(PY) evals/run_unseen.py
+	$(PY) evals/run_retrieval.py && $(PY) evals/run_draft.py && $(PY) evals/run_unseen.py && \
+	$(PY) evals/run_real.py && $(PY) evals/run_chat.py --quiet --out
 
 clean:
 	rm -rf $(VENV) .data
