@@ -27,8 +27,8 @@ from assistant.drafting.frame import (
 )
 from assistant.drafting.brief_facts import UNIT_CLASSES
 from assistant.drafting.brief_reader import read
-from assistant.drafting.library import apply_library, foreign_count
-from assistant.drafting.library_patterns import CEILING, FACT, FROM_BRIEF, library_origins
+from assistant.drafting.library import apply_library, foreign_count, load_library
+from assistant.drafting.library_patterns import CEILING, FACT, FROM_BRIEF, library_origins, standard_citation
 from assistant.drafting.outcomes import outcome_rows, task_rows
 from assistant.drafting.prevalence import prevalence
 from assistant.drafting.precedents import (
@@ -82,6 +82,8 @@ class PrecedentDrafter:
         rows = with_tasks(rows, task_rows(reading.outputs, brief.name))
         rows = with_audiences(without_guessed_people(rows), reading.beneficiaries)
         table.indicators = capped(well_formed(rows, brief), excluded=getattr(self.finder, "excluded", ()))
+        if self.use_library:
+            cited(table.indicators)
         if not matches:
             table.notices.append("语料中没有找到相近的项目：以下是按标准指标体系给出的通用草稿，请按项目实际修改。")
         place_all(table.indicators, self.variant)
@@ -194,6 +196,15 @@ def with_tasks(rows: list[Indicator], tasks: list[Indicator]) -> list[Indicator]
     return _shed(rows[:at] + tasks + rows[at:],
                  too_many=lambda rs: sum(r.level2 is Level2.QUALITY for r in rs) > MAX_PER_LEVEL2,
                  may_go=lambda r, rs: r.level2 is Level2.QUALITY)
+
+
+def cited(rows: list[Indicator]) -> None:
+    """Every row cites a precedent or a library pattern: a plain row (a budget ceiling no precedent names,
+    a count to fill in) cites the generic library's pattern of its 二级."""
+    generic = load_library()["generic"]
+    for row in rows:
+        if not row.precedents and (cite := standard_citation(generic, row.level2)) is not None:
+            row.precedents.append(cite)
 
 
 def _own_count(row: Indicator, rows: list[Indicator], brief: ProjectBrief) -> Indicator:

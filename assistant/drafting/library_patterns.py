@@ -188,11 +188,22 @@ def _row(kind: ProjectType, pattern: Pattern, slots: dict[str, str], value: str,
         plain = {**slots, **{k: _default_word(kind.slots.get(k, "")) for k in ("标的", "服务")},
                  "动作": _default_word(kind.slots.get("动作", "")), "频次": ""}
         name = _name(pattern, plain)
-    cite = Precedent(kind="library", project=f"共性指标库·{kind.label}", name=pattern.name, value=pattern.value,
-                     basis=pattern.note, source=f"{_LIBRARY_DIR}{kind.file}", line=pattern.line)
+    cite = _cite(kind, pattern)
     return Indicator(level1=level1_of(pattern.level2), level2=pattern.level2, name=name, value=value,
                      basis=pattern.basis, basis_note=pattern.note, explanation=_tidy(pattern.explain.format_map(slots)),
                      needs_input=needs_input or question is not None, question=question, precedents=[cite])
+
+
+def standard_citation(kind: ProjectType, level2: Level2) -> Precedent | None:
+    """The library's pattern a plain row of this 二级 follows (generic.yaml: 项目总成本 for a budget
+    ceiling no precedent names, 工作任务完成数量 for a count to fill in), cited as the drafter's rows are."""
+    pattern = next((p for p in kind.patterns if p.level2 is level2 or (level2 in COST and p.level2 in COST)), None)
+    return _cite(kind, pattern) if pattern else None
+
+
+def _cite(kind: ProjectType, pattern: Pattern) -> Precedent:
+    return Precedent(kind="library", project=f"共性指标库·{kind.label}", name=pattern.name, value=pattern.value,
+                     basis=pattern.note, source=f"{_LIBRARY_DIR}{kind.file}", line=pattern.line)
 
 
 def _default_word(words: str | list[str]) -> str:

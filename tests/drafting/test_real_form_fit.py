@@ -208,3 +208,10 @@ def test_a_housing_fund_audience_is_not_a_schools(monkeypatch):
     centre = PrecedentDrafter(finder=_Fund()).draft(ProjectBrief(name="营业网点运转经费", budget=60, year=2025))
     assert "缴存单位及职工满意度" not in [r.name for r in school.indicators]
     assert "缴存单位及职工满意度" in [r.name for r in centre.indicators]
+
+
+@pytest.mark.parametrize("name", ["麻风病防治", "办案业务经费", "双拥共建专项经费", "ZZZ"])
+def test_every_row_cites_a_precedent_or_a_library_pattern(name):
+    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name=name, budget=12, year=2025))
+    assert table.indicators and all(r.precedents for r in table.indicators), \
+        [r.name for r in table.indicators if not r.precedents]
