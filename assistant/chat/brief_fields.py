@@ -105,6 +105,11 @@ def is_standard(clause: str) -> bool:
     return any(part not in _TIME_WORDS for rate in rates for part in rate.per.split("每") if part)
 
 
+def states_purpose(s: str) -> bool:
+    """Whether a message says what the money is for ("用于…", "资金用途：…"), not only counts ("保洁人员配备8名")."""
+    return _split_purpose(normalize(s))[0] is not None
+
+
 def _split_purpose(s: str) -> tuple[str | None, str]:
     """The purpose runs to the end of the message, less any clause that only gives a budget/year."""
     m = _PURPOSE.search(s)

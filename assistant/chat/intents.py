@@ -65,7 +65,7 @@ class Intent:
     text: str = ""  # the normalised message
     topic: str | None = None  # suggest, browse, compare: the project type; concept: the guide topic's id
     target: str | None = None  # which row(s): "第3个指标", "满意度", "这个指标"
-    field: str | None = None  # value basis name explanation midterm | budget year project_name period
+    field: str | None = None  # value basis name explanation midterm | budget year project_name period purpose
     #                           | header: manager implementing_unit department attribute
     new: str | None = None  # the new value
     fmt: str | None = None  # export format

@@ -23,16 +23,19 @@ class Revising:
     """Handlers for revisions (mixed into ChatSession)."""
 
     def _on_revise(self, state, intent: Intent) -> Reply:
-        if intent.field in ("budget", "year", "project_name", "period"):
+        if intent.field in ("budget", "year", "project_name", "period", "purpose"):
             value = {"budget": parse_budget, "year": parse_year, "project_name": brief_fields.valid_name,
-                     "period": brief_fields.parse_period}[intent.field](intent.new)
-            key = {"project_name": "name", "period": "period_years"}.get(intent.field, intent.field)
+                     "period": brief_fields.parse_period,
+                     "purpose": lambda v: brief_fields.validate_field("description", v)}[intent.field](intent.new)
+            key = {"project_name": "name", "period": "period_years", "purpose": "description"}.get(intent.field,
+                                                                                                intent.field)
             if state.table is None:
                 setattr(state.brief, key, value)
                 if state.pending == "draft":
                     return self._continue_draft(state)
                 return self._reply(state, "已记下。" + replies.NO_TABLE.format(what="修改表格"), "help")
-            return self._on_brief(state, Intent("brief", intent.text, brief=ProjectBrief(**{key: value})))
+            return self._on_brief(state, Intent("brief", intent.text, field=intent.field,
+                                                brief=ProjectBrief(**{key: value})))
         table = self._need_table(state, "修改")
         field = intent.field or "value"
         try:

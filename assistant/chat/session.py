@@ -25,7 +25,7 @@ from assistant.chat.yearly import Yearly
 from assistant.chat.state import Message, NoTable, Reply, SessionState, named_brief
 from assistant.chat.understanding import Understanding, default_understanding
 from assistant.drafting import extra_rows
-from assistant.drafting.brief import MAX_TEXT
+from assistant.drafting.brief import MAX_TEXT, trim_text
 from assistant.drafting.factory import make_drafter, precedent_drafter
 from assistant.drafting.finder import ProjectFinder, default_finder
 from assistant.drafting.frame import Drafter
@@ -224,6 +224,13 @@ class ChatSession(Reading, Browsing, Revising, Yearly):
             state.pending = "draft"
             return self._continue_draft(state)
         values = intent.brief.said()
+        if values.get("description") and intent.field != "purpose" and not brief_fields.states_purpose(intent.text):
+            # counts typed over a draft ("保洁人员配备8名") add to what the money is for; they do not replace it
+            old = state.table.purpose or state.brief.description or ""
+            if values["description"] not in old:
+                values["description"] = trim_text(f"{old}，{values['description']}" if old else values["description"])
+            else:
+                values.pop("description")
         lines = self._with_goals(state, lambda: self._carry(state, values))
         if values.get("description"):  # counts stated in it land in the table too
             brief = named_brief(state.brief, state.table).model_copy(update={"name": "", "description": values["description"]})

@@ -249,3 +249,24 @@ def test_a_header_field_before_any_draft_is_kept_for_the_draft():
     assert "起草时写入表头" in session.turn("实施单位写市住房公积金管理中心").text
     session.turn("帮我起草物业管理费项目，预算54.97万元，2025年")
     assert session.state.table.implementing_unit == "市住房公积金管理中心"
+
+
+# --- what the money is for is never lost ----------------------------------------------------------------
+
+def test_a_count_typed_over_a_draft_adds_to_the_purpose_instead_of_replacing_it():
+    session = ChatSession()
+    session.turn("帮我起草物业管理费项目，预算54.97万元，2025年，用于办公楼物业管理服务")
+    session.turn("保洁人员配备8名")
+    assert session.state.table.purpose.startswith("办公楼物业管理服务")
+    assert "保洁人员配备8名" in session.state.table.purpose
+    assert any(r.value == "8名" for r in session.state.table.indicators)
+
+
+@pytest.mark.parametrize("message", ["资金用途改为营业网点物业管理", "用途改成营业网点物业管理", "项目内容改为营业网点物业管理"])
+def test_the_purpose_is_revised_as_the_purpose_not_as_a_rows_value(message):
+    session = ChatSession()
+    session.turn("帮我起草物业管理费项目，预算54.97万元，2025年，用于办公楼物业管理服务")
+    before = [(r.name, r.value) for r in session.state.table.indicators]
+    session.turn(message)
+    assert session.state.table.purpose == "营业网点物业管理"
+    assert [(r.name, r.value) for r in session.state.table.indicators] == before  # no row's value became text
