@@ -89,11 +89,15 @@ def _count_clauses(s: str, name: str | None) -> list[str]:
         clause = clause.strip()
         if not clause or (name and clause.endswith(name)) or re.search(r"哪|什么|啥|吗|呢|[?？]", clause):
             continue  # a question ("…算哪一类") states no count
-        quantities = read_brief("", _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause))).quantities
-        if any(q.unit_class not in ("money", "duration") for q in quantities) or DEADLINE.search(clause) \
-                or is_standard(clause):
+        facts = read_brief("", _MONEY_TOKEN.sub("", _YEAR_TOKEN.sub("", clause)))
+        if any(q.unit_class not in ("money", "duration") for q in facts.quantities) or DEADLINE.search(clause) \
+                or is_standard(clause) or any(_PERIOD_LABEL.search(q.label) for q in facts.durations):
             out.append(clause)
     return out
+
+
+# A period the contract or the work runs for (服务期一年, 租期3年, 合同期限为3年), not "项目就一年".
+_PERIOD_LABEL = re.compile(r"(?:服务|租赁|租|工|合同|聘用|聘|运维|维保|质保|保修|委托)期(?:限)?(?:为|是)?$|周期(?:为|是)?$")
 
 
 def is_standard(clause: str) -> bool:

@@ -241,7 +241,7 @@ def _is_number(num: str, after: str, unit: str = "") -> bool:
         return not (after and after[0].isdigit())  # a number run on: not a count (1台DR设备 is one)
     if (after and after[0] in "性式化级") or len(num) > 6:
         return False  # 一次性, 一站式: a word, not a number
-    if num == "一" and after and not _CLAUSE_SPLIT.match(after) and \
+    if num == "一" and after and not _CLAUSE_SPLIT.match(after) and not after[0].isspace() and \
             (unit not in PHYSICAL or _ABSTRACT_AFTER.match(after)):
         return False  # "营造一个良好的环境", "建立一套完善的机制": an article, not a count
     return chinese_number(num) is not None

@@ -89,7 +89,7 @@ def place_facts(table: TargetTable, brief: ProjectBrief) -> list[str]:
     with the same kind of unit takes it, or a new 数量 row is added. Returns Chinese lines saying where
     each number went (nothing for those a drafted row already carries)."""
     facts = read_brief(brief.name or "", brief.description)
-    lines = []
+    lines = [line for q in facts.durations if q.label and (line := _place_period(table, q))]
     for q in facts.quantities:
         if q.unit_class in _SKIP_CLASSES or _carried(table, q):
             continue
@@ -109,6 +109,26 @@ def place_facts(table: TargetTable, brief: ProjectBrief) -> list[str]:
         table.indicators.insert(at, row)
         lines.append(f"「{q.text}」加为数量指标「{row.name}」。")
     return lines
+
+
+_PERIOD_NAME = re.compile(r"期限|周期|服务期|租期|工期|合同期|聘期")
+
+
+def _place_period(table: TargetTable, q: Quantity) -> str | None:
+    """"服务期一年": the 时效 row that states a period takes it, or a new one is added; None when one already says it."""
+    rows = [r for r in table.indicators if r.level2 is Level2.TIMELINESS and _PERIOD_NAME.search(r.name)]
+    if any(q.text in r.value for r in rows):
+        return None
+    if rows:
+        rows[0].value, rows[0].needs_input, rows[0].question = q.text, False, None
+        return f"「{q.text}」填入了「{rows[0].name}」。"
+    label = {"租期": "租赁期限", "聘期": "聘用期限"}.get(q.label, q.label)
+    name = label if re.search(r"期限|周期|工期$", label) else f"{label}限" if label.endswith("期") else f"{label}期限"
+    row = plain_row(Level2.TIMELINESS, name, q.text)
+    row.inferred = [FACT]
+    row.basis_note = "项目资料（您提供的期限）"
+    table.indicators.insert(sum(1 for r in table.indicators if tree_order(r) <= tree_order(row)), row)
+    return f"「{q.text}」加为时效指标「{name}」。"
 
 
 def _carried(table: TargetTable, q: Quantity) -> bool:

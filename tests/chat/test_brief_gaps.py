@@ -270,3 +270,14 @@ def test_the_purpose_is_revised_as_the_purpose_not_as_a_rows_value(message):
     session.turn(message)
     assert session.state.table.purpose == "营业网点物业管理"
     assert [(r.name, r.value) for r in session.state.table.indicators] == before  # no row's value became text
+
+
+@pytest.mark.parametrize("message, value", [("服务期一年 按季度付款", "1年"), ("服务期两年", "2年"), ("合同期限为3年", "3年")])
+def test_a_period_typed_over_a_draft_lands_in_its_timeliness_row(message, value):
+    session = ChatSession()
+    session.turn("帮我起草保安服务费项目，预算30万元，2025年，用于营业大厅安保服务")
+    reply = session.turn(message)
+    assert reply.action == "revise"
+    periods = [r for r in session.state.table.indicators if r.level2 is Level2.TIMELINESS and "期" in r.name]
+    assert periods and periods[0].value == value
+    assert session.state.table.purpose.startswith("营业大厅安保服务")
