@@ -91,13 +91,15 @@ def _name_value(o: Outcome) -> tuple[str, str, bool] | None:
 
 
 # Heads that name no object of their own: "减轻疫情…的影响" says what changes only in its modifiers.
-_EMPTY_HEAD = re.compile(r"^(?:影响|作用|目的|效果|工作|情况|问题|意识|水平|能力|品质|质量)$")
+_EMPTY_HEAD = re.compile(r"^(?:影响|作用|目的|效果|工作|情况|问题|意识|水平|能力|品质|质量|利用|使用|应用|发展|管理|运行|开展)$")
 
 
 def _object(text: str) -> str | None:
     """The noun phrase an effect is about: the last one of a list ("馆库和档案实体" → 档案实体)."""
     phrases = noun_phrases(re.split(r"[和及与、]", text)[-1] if re.search(r"[和及与、]", text) else text)
     obj = phrases[-1] if phrases else ""
+    if _EMPTY_HEAD.match(obj):  # "促进资源循环和高效利用": 利用 names nothing; the list's first item does
+        obj = next((p for p in noun_phrases(text) if not _EMPTY_HEAD.match(p)), "")
     return obj if 2 <= len(obj) <= 12 and not _EMPTY_HEAD.match(obj) else None
 
 

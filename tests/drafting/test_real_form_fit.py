@@ -7,7 +7,8 @@ import pytest
 from assistant.drafting import draft as draft_module
 from assistant.drafting import precedents
 from assistant.drafting.brief_facts import audiences
-from assistant.drafting.brief_reader import Action, action_of
+from assistant.drafting.brief_reader import Action, action_of, read
+from assistant.drafting.outcomes import outcome_rows
 from assistant.drafting.draft import MAX_ROWS, PrecedentDrafter, capped, with_audiences
 from assistant.drafting.library import project_types
 from assistant.drafting.precedents import IndicatorMatch, ProjectMatch
@@ -215,3 +216,12 @@ def test_every_row_cites_a_precedent_or_a_library_pattern(name):
     table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name=name, budget=12, year=2025))
     assert table.indicators and all(r.precedents for r in table.indicators), \
         [r.name for r in table.indicators if not r.precedents]
+
+
+@pytest.mark.parametrize("goal, name", [
+    ("促进资源循环和高效利用", "资源循环促进作用"),  # 利用 names nothing: the list's first item does
+    ("推动产业发展", "产业发展推动作用"),
+])
+def test_an_outcome_is_named_after_a_thing_not_an_act(goal, name):
+    rows = outcome_rows(read("某项目", goal).outcomes, "某项目")
+    assert [r.name for r in rows] == [name]
