@@ -213,12 +213,14 @@ def _own_count(row: Indicator, rows: list[Indicator], brief: ProjectBrief) -> In
 
 
 def without_guessed_people(rows: list[Indicator]) -> list[Indicator]:
-    """No precedent's head count to confirm (补助人数 250人, 待填) beside the one the brief gives (补助高龄老人
-    人数 19名): the user's number already says how many people or households the money reaches."""
-    given = {_unit_class(r) for r in rows if r.level2 is Level2.QUANTITY and FACT in r.inferred}
-    given &= {"people", "households"}
-    return [r for r in rows if not (r.level2 is Level2.QUANTITY and r.needs_input and FACT not in r.inferred
-                                    and _unit_class(r) in given)]
+    """No precedent's head count beside the one the brief gives (补助高龄老人人数 19名): neither one to
+    confirm (补助人数 250人, 待填) nor one that took the user's number again (慰问困难职工50人 → 农村低保发放人数
+    ≥50人): the user's number already says how many people or households the money reaches."""
+    facts = [r for r in rows if r.level2 is Level2.QUANTITY and FACT in r.inferred]
+    given = {_unit_class(r) for r in facts} & {"people", "households"}
+    said = {(r.parsed.number, r.parsed.unit) for r in facts}
+    return [r for r in rows if not (r.level2 is Level2.QUANTITY and FACT not in r.inferred and (
+        (r.needs_input and _unit_class(r) in given) or (r.parsed.number, r.parsed.unit) in said))]
 
 
 def _unit_class(row: Indicator) -> str | None:

@@ -12,7 +12,7 @@ import re
 from assistant.drafting.brief_facts import UNIT_CLASSES, Quantity, read_brief
 from assistant.drafting.draft import PrecedentDrafter
 from assistant.drafting.frame import generic_row, plain_row, prepared_brief, short_name
-from assistant.drafting.library_patterns import FACT
+from assistant.drafting.library_patterns import FACT, people_measure
 from assistant.drafting.precedents import Cluster
 from assistant.errors import AssistantError
 from assistant.schema import Indicator, Level2, ProjectBrief, TargetTable
@@ -98,8 +98,7 @@ def place_facts(table: TargetTable, brief: ProjectBrief) -> list[str]:
                         and _unit_class(r.value) == q.unit_class), None)
         if waiting is not None:
             waiting.value, waiting.needs_input, waiting.question = value, False, None
-            if q.unit == "人次":
-                waiting.name = waiting.name.replace("人数", "人次")
+            waiting.name = people_measure(waiting.name, q.unit)
             lines.append(f"「{q.text}」填入了「{waiting.name}」。")
             continue
         row = plain_row(Level2.QUANTITY, _fact_name(q, brief), value)

@@ -169,6 +169,7 @@ def _quantity_rows(kind: ProjectType, pattern: Pattern, fill: Fill, slots: dict[
             if len(obj) <= 6 and filled["标的"]:
                 fill.objects.setdefault(kind.id, obj)
         row = _row(kind, pattern, filled, value, question)
+        row.name = people_measure(row.name, q.unit)
         if obj and _MEASURED.search(obj) and len(obj) <= MAX_OBJECT and pattern.level2 is Level2.QUANTITY:
             row.name = obj  # "开设课程数量220门": the preparer named the measure already
         row.inferred.append(FROM_BRIEF)
@@ -204,6 +205,15 @@ def standard_citation(kind: ProjectType, level2: Level2) -> Precedent | None:
 def _cite(kind: ProjectType, pattern: Pattern) -> Precedent:
     return Precedent(kind="library", project=f"共性指标库·{kind.label}", name=pattern.name, value=pattern.value,
                      basis=pattern.note, source=f"{_LIBRARY_DIR}{kind.file}", line=pattern.line)
+
+
+def people_measure(name: str, unit: str) -> str:
+    """A head count's name says what its value counts: 8人 are 人数, 600人次 are 人次 (出差人次 8人 → 出差人数)."""
+    if unit == "人次" and name.endswith("人数"):
+        return name.removesuffix("人数") + "人次"
+    if unit in ("人", "名", "位") and name.endswith("人次"):
+        return name.removesuffix("人次") + "人数"
+    return name
 
 
 def _default_word(words: str | list[str]) -> str:

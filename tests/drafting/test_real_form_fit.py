@@ -8,6 +8,7 @@ from assistant.drafting import draft as draft_module
 from assistant.drafting import precedents
 from assistant.drafting.brief_facts import audiences
 from assistant.drafting.brief_reader import Action, action_of, read
+from assistant.drafting.library_patterns import people_measure
 from assistant.drafting.outcomes import outcome_rows
 from assistant.drafting.draft import MAX_ROWS, PrecedentDrafter, capped, with_audiences
 from assistant.drafting.library import project_types
@@ -225,3 +226,17 @@ def test_every_row_cites_a_precedent_or_a_library_pattern(name):
 def test_an_outcome_is_named_after_a_thing_not_an_act(goal, name):
     rows = outcome_rows(read("某项目", goal).outcomes, "某项目")
     assert [r.name for r in rows] == [name]
+
+
+def test_the_users_head_count_is_said_once_and_named_for_its_unit():
+    table = PrecedentDrafter(finder=_NoProjects()).draft(
+        ProjectBrief(name="市场管理经费", budget=3, year=2025, description="出差人数8人，全年培训300人次"))
+    counts = [(r.name, r.value) for r in table.indicators if r.level2 is Level2.QUANTITY]
+    assert sum(v == "8人" for _, v in counts) == 1 and sum(v == "300人次" for _, v in counts) == 1
+    assert all(not (n.endswith("人次") and v.endswith("人") and not v.endswith("人次")) for n, v in counts)
+
+
+@pytest.mark.parametrize("name, unit, named", [("出差人次", "人", "出差人数"), ("培训人数", "人次", "培训人次"),
+                                               ("培训人次", "人次", "培训人次"), ("设备数量", "台", "设备数量")])
+def test_people_measure(name, unit, named):
+    assert people_measure(name, unit) == named
