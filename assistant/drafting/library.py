@@ -55,10 +55,11 @@ _ACTION_TYPES: dict[Action, tuple[str | None, tuple[str, ...]]] = {
     Action.SUBSIDY: ("subsidy", ("purchase", "lease")),  # a rent subsidy is not a lease
     Action.GRANT: (None, ("subsidy",)),  # 食品监管补助资金 pays for supervision: no 补助对象认定准确率
     Action.BUILD: ("construction", ("outsourcing",)),  # works on a canteen building are not a catering contract
+    Action.REPAIR: ("maintenance", ()),  # 城区路灯维护经费: upkeep, when no other type says what of
 }
 # Services with a type of their own (运维, 热线, 物业, 审计 …) keep it; outsourcing is the fallback. Works
 # likewise: 智慧公积金建设 is an IT build, but 高标准农田建设项目 with no other type is a works project.
-_FALLBACK_ONLY = {Action.SERVICE, Action.BUILD}
+_FALLBACK_ONLY = {Action.SERVICE, Action.BUILD, Action.REPAIR}
 
 
 def by_action(kinds: list[tuple[ProjectType, bool]], action: Action | None,

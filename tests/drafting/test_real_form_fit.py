@@ -11,7 +11,7 @@ from assistant.drafting.brief_reader import Action, action_of, read
 from assistant.drafting.library_patterns import people_measure
 from assistant.drafting.outcomes import outcome_rows
 from assistant.drafting.draft import MAX_ROWS, PrecedentDrafter, capped, with_audiences
-from assistant.drafting.library import project_types
+from assistant.drafting.library import by_action, load_library, project_types, types_for
 from assistant.drafting.precedents import IndicatorMatch, ProjectMatch
 from assistant.review.rules_grammar import name_problems
 from assistant.schema import Basis, FormKind, Indicator, IndicatorRecord, Level1, Level2, Precedent, ProjectBrief
@@ -240,3 +240,11 @@ def test_the_users_head_count_is_said_once_and_named_for_its_unit():
                                                ("培训人次", "人次", "培训人次"), ("设备数量", "台", "设备数量")])
 def test_people_measure(name, unit, named):
     assert people_measure(name, unit) == named
+
+
+@pytest.mark.parametrize("name, kind", [("城区路灯维护经费", "maintenance"), ("镇际联网路升级改造工程", "construction"),
+                                        ("科学技术研究与开发资金", None)])
+def test_the_kind_of_spending_decides_the_fallback_type(name, kind):
+    library = load_library()
+    kinds = [t.id for t, _ in by_action(types_for(name, None, library), action_of(name), library)]
+    assert (kinds[0] if kinds else None) == kind or (kind is None and "it_build" not in kinds)
