@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.values import chinese_number, clean, format_number
+from assistant.values import chinese_number, clean, format_number, parse_value
 
 # measure word → class. The class decides the indicator's wording (数量, 人次, 面积, 长度 …).
 UNIT_CLASSES: dict[str, str] = {
@@ -32,6 +32,11 @@ UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys("GB TB".split(), "data"),
 }
 _UNITS = sorted(UNIT_CLASSES, key=len, reverse=True)
+
+
+def unit_class(value: str) -> str | None:
+    """What a 指标值 counts: "8名" people, "20台" count, "1.8万平方米" area (None for rates and words)."""
+    return UNIT_CLASSES.get(parse_value(value).unit or "")
 # Things one can point at: "一台DR设备", "一辆执法车" count one; "一个良好的环境", "一项工作" say "a".
 PHYSICAL = set("台 辆 部 座 栋 幢 间 架 艘 张 块 盏 株 棵 套 件 副 把 只 顶 床 口 樘 扇 根".split())
 _ABSTRACT_AFTER = re.compile(r"完善|良好|科学|高效|规范|健全|系统化|长效|全新|新的|有效|优质|成熟|完整")

@@ -25,9 +25,9 @@ from assistant.drafting.frame import (
     make_indicator,
     midterm_goals,
 )
-from assistant.drafting.brief_facts import UNIT_CLASSES
+from assistant.drafting.brief_facts import unit_class
 from assistant.drafting.brief_reader import read
-from assistant.drafting.library import apply_library, foreign_count, load_library
+from assistant.drafting.library import apply_library, foreign_count, load_library, said_words
 from assistant.drafting.library_patterns import CEILING, FACT, FROM_BRIEF, library_origins, standard_citation
 from assistant.drafting.outcomes import outcome_rows, task_rows
 from assistant.drafting.prevalence import prevalence
@@ -40,7 +40,7 @@ from assistant.drafting.precedents import (
     find_candidates,
 )
 from assistant.review.check import is_input_measure
-from assistant.review.rules_grammar import is_well_formed
+from assistant.review.rules_grammar import TEMPLATE_MARK, is_well_formed
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief, TargetTable
 from assistant.taxonomy import COST_LEVEL2, Variant, classify_basis, place_all
 from assistant.text import name_similarity
@@ -77,7 +77,8 @@ class PrecedentDrafter:
             # the common-indicator library fits names and values to the user's own objects and
             # covers project types the corpus has never seen (corpus/library/)
             rows = apply_library(rows, brief, reading)
-            rows = [_own_count(r, rows, brief) if foreign_count(r, brief) else r for r in rows]
+            said = said_words(brief)
+            rows = [_own_count(r, rows, brief) if foreign_count(r, said) else r for r in rows]
         rows = with_outcomes([row for row in rows if row is not None], outcome_rows(reading.outcomes, brief.name))
         rows = with_tasks(rows, task_rows(reading.outputs, brief.name))
         rows = with_audiences(without_guessed_people(rows), reading.beneficiaries)
@@ -217,14 +218,10 @@ def without_guessed_people(rows: list[Indicator]) -> list[Indicator]:
     confirm (补助人数 250人, 待填) nor one that took the user's number again (慰问困难职工50人 → 农村低保发放人数
     ≥50人): the user's number already says how many people or households the money reaches."""
     facts = [r for r in rows if r.level2 is Level2.QUANTITY and FACT in r.inferred]
-    given = {_unit_class(r) for r in facts} & {"people", "households"}
+    given = {unit_class(r.value) for r in facts} & {"people", "households"}
     said = {(r.parsed.number, r.parsed.unit) for r in facts}
     return [r for r in rows if not (r.level2 is Level2.QUANTITY and FACT not in r.inferred and (
-        (r.needs_input and _unit_class(r) in given) or (r.parsed.number, r.parsed.unit) in said))]
-
-
-def _unit_class(row: Indicator) -> str | None:
-    return UNIT_CLASSES.get(row.parsed.unit or "")
+        (r.needs_input and unit_class(r.value) in given) or (r.parsed.number, r.parsed.unit) in said))]
 
 
 def with_audiences(rows: list[Indicator], audiences: list[str], limit: int = 2) -> list[Indicator]:
@@ -302,7 +299,7 @@ def well_formed(rows: list[Indicator], brief: ProjectBrief) -> list[Indicator]:
 def _repaired(name: str) -> str:
     """A precedent's name without what does not belong in a name: a year, a bracketed note, a value,
     a template's stars and list numbers ("★★★扶贫临时救助人数(≥**人)" → 扶贫临时救助人数)."""
-    s = re.sub(r"^\s*指标\s*\d+\s*[:：、.]?|[★☆*＊]|\d+(?:\.\d+)?\s*[%‰]$", "", name or "")
+    s = re.sub(r"\d+(?:\.\d+)?\s*[%‰]$", "", TEMPLATE_MARK.sub("", name or ""))
     s = re.sub(r"[（(][^）)]*[）)]|(?<!\d)(?:19|20)\d{2}(?:年度?)?(?!\d)", "", s)
     return re.split(r"[≥≤＞＜<>=＝]|不低于|不少于|不超过", s)[0].strip(" ：:，,")
 

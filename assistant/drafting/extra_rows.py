@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.drafting.brief_facts import UNIT_CLASSES, Quantity, read_brief
+from assistant.drafting.brief_facts import Quantity, read_brief, unit_class
 from assistant.drafting.draft import PrecedentDrafter
 from assistant.drafting.frame import generic_row, plain_row, prepared_brief, short_name
 from assistant.drafting.library_patterns import FACT, people_measure
@@ -95,7 +95,7 @@ def place_facts(table: TargetTable, brief: ProjectBrief) -> list[str]:
             continue
         value = ("≥" if q.at_least else "") + q.text + (f"/{q.per.removeprefix('每')}" if q.per else "")
         waiting = next((r for r in table.indicators if r.level2 is Level2.QUANTITY and r.needs_input
-                        and _unit_class(r.value) == q.unit_class), None)
+                        and unit_class(r.value) == q.unit_class), None)
         if waiting is not None:
             waiting.value, waiting.needs_input, waiting.question = value, False, None
             waiting.name = people_measure(waiting.name, q.unit)
@@ -134,15 +134,11 @@ def _carried(table: TargetTable, q: Quantity) -> bool:
     """A row already says this number in this unit (1.8万平方米 and 18000平方米 are one number)."""
     for row in table.indicators:
         p = parse_value(row.value)
-        if p.number is not None and abs(p.number - q.number) < 1e-6 and _unit_class(row.value) == q.unit_class:
+        if p.number is not None and abs(p.number - q.number) < 1e-6 and unit_class(row.value) == q.unit_class:
             return True  # 120人 for 120人次: the drafter's row already took the number
         if q.text in row.value:
             return True
     return False
-
-
-def _unit_class(value: str) -> str | None:
-    return UNIT_CLASSES.get(parse_value(value).unit or "")
 
 
 def _fact_name(q: Quantity, brief: ProjectBrief) -> str:

@@ -20,7 +20,8 @@ from assistant.text import bigrams, name_similarity
 from assistant.schema import Basis, Indicator, Level2, ProjectBrief
 from assistant.values import ValueKind
 
-__all__ = ["LibraryError", "apply_library", "foreign_count", "load_library", "project_types", "types_for"]
+__all__ = ["LibraryError", "SAME_MEANING", "apply_library", "foreign_count", "load_library", "project_types",
+           "said_words", "types_for"]
 
 BENEFIT = (Level2.ECONOMIC, Level2.SOCIAL, Level2.ECOLOGICAL, Level2.SUSTAINABLE)
 # Rows per 二级 after merging, as the drafter caps them (3 per 二级; 4 效益 rows sharing one budget).
@@ -108,13 +109,15 @@ def _subject_words(text: str) -> set[str]:
     return {w for w in words if len(w) > 1} - _GENERIC_BIGRAMS
 
 
-def foreign_count(row: Indicator, brief: ProjectBrief) -> bool:
-    """Another project's count to confirm whose thing the brief never mentions (安装坡面水标尺 ≥266米 in a
-    manure-recycling draft): the precedent's deliverable, not this project's."""
-    return _foreign_count(row, _subject_words(f"{brief.name} {brief.description or ''}"))
+def said_words(brief: ProjectBrief) -> set[str]:
+    """The subject words of what the preparer wrote: the name, the purpose and the units."""
+    return _subject_words(" ".join(filter(None, (brief.name, brief.description, brief.department,
+                                                 brief.implementing_unit))))
 
 
-def _foreign_count(row: Indicator, said: set[str]) -> bool:
+def foreign_count(row: Indicator, said: set[str]) -> bool:
+    """Another project's count to confirm whose thing the brief (``said``: said_words) never mentions
+    (安装坡面水标尺 ≥266米 in a manure-recycling draft): the precedent's deliverable, not this project's."""
     return (row.level2 is Level2.QUANTITY and row.needs_input and not _is_library(row)
             and "generic" not in row.inferred and not (_subject_words(row.name) & said))
 
@@ -136,8 +139,7 @@ class Relevance:
         for kind, _ in kinds:
             words += kind.triggers.name + kind.triggers.text + [p.name for p in kind.patterns]
         self.subject = _subject_words(" ".join(words))
-        self.said = _subject_words(" ".join(filter(None, (brief.name, brief.description, brief.department,
-                                                           brief.implementing_unit))))
+        self.said = said_words(brief)
 
     def __call__(self, row: Indicator) -> int:
         if not self.typed:
@@ -148,7 +150,7 @@ class Relevance:
         return 1 if any(t & self.secondary for t in projects) else 0
 
     def foreign_count(self, row: Indicator) -> bool:
-        return _foreign_count(row, self.said)
+        return foreign_count(row, self.said)
 
     def on_subject(self, row: Indicator) -> bool:
         if row.level2 is Level2.SATISFACTION:

@@ -12,11 +12,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.drafting.library import SAME_MEANING
 from assistant.drafting.precedents import corpus_generation, corpus_project_records, effective_level2, is_indicator_name
 from assistant.schema import Level2
 from assistant.text import bigrams, dice, normalize_name
-
-SAME_MEANING = 0.5  # bigram Dice, as precedents.cluster uses
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ _COUNT = r"(?:数量|个数|次数|人数|户数|台数|套数|车辆数|数)(?!
 _DOUBLE_COUNT = re.compile(rf"{_COUNT}.+{_COUNT}$")
 _REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")  # 服务服务, 扫描扫描
 # What a blank template or a numbered list leaves in a name: "(≥**人)", "XX", "★★★", "指标1:".
-_TEMPLATE = re.compile(r"[*＊★☆]|[Xx×]{2}|^指标\s*\d+\s*[:：、.]?")
+TEMPLATE_MARK = re.compile(r"[*＊★☆]|^\s*指标\s*\d+\s*[:：、.]?")  # what a repair can cut
+_TEMPLATE = re.compile(rf"{TEMPLATE_MARK.pattern}|[Xx×]{{2}}")
 
 
 def name_problems(name: str | None) -> list[str]:

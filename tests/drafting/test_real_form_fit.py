@@ -68,7 +68,7 @@ def test_a_second_satisfaction_row_goes_first_when_the_draft_is_too_long():
 
 
 def test_a_school_repair_is_judged_by_students_and_teachers_not_by_office_staff():
-    table = PrecedentDrafter(finder=_NoProjects()).draft(
+    table = PrecedentDrafter(finder=_Finds()).draft(
         ProjectBrief(name="城关第二小学教学楼屋面防水维修", budget=38, year=2025))
     names = [r.name for r in table.indicators if r.level2 is Level2.SATISFACTION]
     assert names == ["学生满意度", "教师满意度"]
@@ -78,7 +78,7 @@ def test_a_school_repair_is_judged_by_students_and_teachers_not_by_office_staff(
 
 @pytest.mark.parametrize("name", ["高标准农田建设项目", "南部水源涵养林建设项目", "农村饮水安全巩固提升工程"])
 def test_a_works_project_without_a_type_word_gets_the_works_rows(name):
-    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name=name, budget=500, year=2025))
+    table = PrecedentDrafter(finder=_Finds()).draft(ProjectBrief(name=name, budget=500, year=2025))
     names = [r.name for r in table.indicators]
     assert "工程验收合格率" in names and "施工安全事故发生次数" in names
     assert "construction" in project_types(name)  # a precedent of that name is a works project too
@@ -96,17 +96,14 @@ def test_a_templates_leftovers_in_a_name_are_flagged(name):
     assert any("占位符" in p for p in name_problems(name))
 
 
-class _NoProjects:
+class _Finds:
+    """A finder that finds these past projects (source, project) whatever the brief, and no single rows."""
+
+    def __init__(self, *projects: tuple[str, str]):
+        self.matches = [ProjectMatch(source=source, project=project, score=1.0) for source, project in projects]
+
     def __call__(self, text: str, k: int) -> list[ProjectMatch]:
-        return []
-
-    def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
-        return []
-
-
-class _OneProject:
-    def __call__(self, text: str, k: int) -> list[ProjectMatch]:
-        return [ProjectMatch(source="pub.yaml", project="城乡困难群众临时救助", score=1.0)]
+        return self.matches[:k]
 
     def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
         return []
@@ -123,7 +120,7 @@ def test_a_precedents_stars_and_blanks_are_not_copied_and_money_is_not_a_quantit
         record(Level2.QUANTITY, "完成临时救助资金发放", "800万元"),
         record(Level2.TIMELINESS, "救助资金发放及时率", "100%")]}
     monkeypatch.setattr(precedents, "_corpus_projects", lambda: table)
-    drafted = PrecedentDrafter(finder=_OneProject()).draft(ProjectBrief(name="临时救助资金", budget=30, year=2025))
+    drafted = PrecedentDrafter(finder=_Finds(("pub.yaml", "城乡困难群众临时救助"))).draft(ProjectBrief(name="临时救助资金", budget=30, year=2025))
     names = [r.name for r in drafted.indicators]
     assert "扶贫临时救助人数" in names
     assert not any(name_problems(n) for n in names)
@@ -145,14 +142,14 @@ def test_a_grant_for_work_is_not_a_subsidy_to_people(name, kind):
 
 
 def test_a_grant_for_work_gets_no_recipient_rows():
-    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name="市场监管所食品监管补助资金", budget=12,
+    table = PrecedentDrafter(finder=_Finds()).draft(ProjectBrief(name="市场监管所食品监管补助资金", budget=12,
                                                                       year=2025))
     names = " ".join(r.name for r in table.indicators)
     assert "补助对象" not in names and "应补尽补" not in names
 
 
 def test_an_untyped_draft_keeps_the_row_most_places_write():
-    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name="双拥共建专项经费", budget=12, year=2025))
+    table = PrecedentDrafter(finder=_Finds()).draft(ProjectBrief(name="双拥共建专项经费", budget=12, year=2025))
     assert "项目完成及时率" in [r.name for r in table.indicators]
 
 
@@ -168,18 +165,10 @@ def test_the_budget_ceiling_is_never_cut_for_a_unit_cost(monkeypatch):
 def test_the_users_own_numbers_are_never_cut_and_no_precedents_head_count_sits_beside_them(subsidy_precedent):
     brief = ProjectBrief(name="百岁老人高龄津贴", budget=6.84, year=2025,
                          description="为全县19名百岁老人发放高龄津贴，每人每年3600元，按季度发放")
-    table = PrecedentDrafter(finder=_OneSubsidy()).draft(brief)
+    table = PrecedentDrafter(finder=_Finds(("sub.yaml", "岗位补贴"))).draft(brief)
     people = [r for r in table.indicators if r.level2 is Level2.QUANTITY and r.parsed.unit in ("人", "名")]
     assert [r.value for r in people] == ["19名"]
     assert "fact" in people[0].inferred  # the user's number: kept at the cap like the goals' rows
-
-
-class _OneSubsidy:
-    def __call__(self, text: str, k: int) -> list[ProjectMatch]:
-        return [ProjectMatch(source="sub.yaml", project="岗位补贴", score=1.0)]
-
-    def indicators(self, text: str, k: int) -> list[IndicatorMatch]:
-        return []
 
 
 @pytest.fixture
@@ -202,19 +191,16 @@ def test_a_housing_fund_audience_is_not_a_schools(monkeypatch):
     table = {("fund.txt", "营业网点运转经费"): [record(Level2.SATISFACTION, "缴存单位及职工满意度", "≥90%")]}
     monkeypatch.setattr(precedents, "_corpus_projects", lambda: table)
 
-    class _Fund(_NoProjects):
-        def __call__(self, text, k):
-            return [ProjectMatch(source="fund.txt", project="营业网点运转经费", score=1.0)]
-
-    school = PrecedentDrafter(finder=_Fund()).draft(ProjectBrief(name="初中公用经费运转", budget=60, year=2025))
-    centre = PrecedentDrafter(finder=_Fund()).draft(ProjectBrief(name="营业网点运转经费", budget=60, year=2025))
+    fund = _Finds(("fund.txt", "营业网点运转经费"))
+    school = PrecedentDrafter(finder=fund).draft(ProjectBrief(name="初中公用经费运转", budget=60, year=2025))
+    centre = PrecedentDrafter(finder=fund).draft(ProjectBrief(name="营业网点运转经费", budget=60, year=2025))
     assert "缴存单位及职工满意度" not in [r.name for r in school.indicators]
     assert "缴存单位及职工满意度" in [r.name for r in centre.indicators]
 
 
 @pytest.mark.parametrize("name", ["麻风病防治", "办案业务经费", "双拥共建专项经费", "ZZZ"])
 def test_every_row_cites_a_precedent_or_a_library_pattern(name):
-    table = PrecedentDrafter(finder=_NoProjects()).draft(ProjectBrief(name=name, budget=12, year=2025))
+    table = PrecedentDrafter(finder=_Finds()).draft(ProjectBrief(name=name, budget=12, year=2025))
     assert table.indicators and all(r.precedents for r in table.indicators), \
         [r.name for r in table.indicators if not r.precedents]
 
@@ -229,7 +215,7 @@ def test_an_outcome_is_named_after_a_thing_not_an_act(goal, name):
 
 
 def test_the_users_head_count_is_said_once_and_named_for_its_unit():
-    table = PrecedentDrafter(finder=_NoProjects()).draft(
+    table = PrecedentDrafter(finder=_Finds()).draft(
         ProjectBrief(name="市场管理经费", budget=3, year=2025, description="出差人数8人，全年培训300人次"))
     counts = [(r.name, r.value) for r in table.indicators if r.level2 is Level2.QUANTITY]
     assert sum(v == "8人" for _, v in counts) == 1 and sum(v == "300人次" for _, v in counts) == 1

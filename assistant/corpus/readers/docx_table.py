@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,13 +162,9 @@ def _document_part(archive: zipfile.ZipFile, name: str) -> str:
 
 def document_rows(path: Path, display: str | None = None) -> tuple[list[Row], list[str]]:
     name = display or path.name
-    limits.check_zip(path, ".docx", name)
     reading = _Reading(name)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            _body_rows(archive, _document_part(archive, name), reading)
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, RuntimeError, zlib.error) as exc:
-        raise IngestError(f"{name}：不是有效的 .docx 文件（{type(exc).__name__}）") from exc
+    with limits.open_package(path, ".docx", name) as archive:
+        _body_rows(archive, _document_part(archive, name), reading)
     return _label_tables(reading), reading.notes
 
 

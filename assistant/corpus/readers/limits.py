@@ -10,6 +10,9 @@ a worker process with its own time and memory limits (worker).
 from __future__ import annotations
 
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import IngestError
@@ -78,6 +81,22 @@ def check_zip(path: Path, kind: str, display: str | None = None) -> list[zipfile
     if total > MAX_UNZIPPED_BYTES:
         raise refuse(name, f"解压后总大小过大（{_mb(total)}，上限 {_mb(MAX_UNZIPPED_BYTES)}）")
     return entries
+
+
+# What a damaged office package raises while it is read, part by part.
+_BROKEN = (zipfile.BadZipFile, KeyError, EOFError, OSError, RuntimeError, zlib.error)
+
+
+@contextmanager
+def open_package(path: Path, kind: str, name: str) -> Iterator[zipfile.ZipFile]:
+    """The office file, its zip directory checked (check_zip), open for reading; a package broken anywhere
+    in the reading is one IngestError naming the file and the kind ("不是有效的 .docx 文件")."""
+    check_zip(path, kind, name)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            yield archive
+    except _BROKEN as exc:
+        raise IngestError(f"{name}：不是有效的 {kind} 文件（{type(exc).__name__}）") from exc
 
 
 def read_part(archive: zipfile.ZipFile, member: str, name: str) -> bytes:

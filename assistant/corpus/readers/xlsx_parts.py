@@ -14,7 +14,6 @@ import math
 import posixpath
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,13 +282,9 @@ def fill_merges(sheet: Sheet, budget: _Budget) -> None:
 def read_workbook(path: Path, display: str | None = None) -> tuple[list[Sheet], list[str]]:
     """The workbook's worksheets (in order, merges filled) and notes on what was cut or skipped."""
     name = display or path.name
-    limits.check_zip(path, ".xlsx", name)
     budget = _Budget(name)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            sheets = _read(archive, budget)
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, RuntimeError, zlib.error) as exc:
-        raise IngestError(f"{name}：不是有效的 .xlsx 文件（{type(exc).__name__}）") from exc
+    with limits.open_package(path, ".xlsx", name) as archive:
+        sheets = _read(archive, budget)
     for sheet in sheets:
         fill_merges(sheet, budget)
     return sheets, budget.notes
